@@ -1,0 +1,1 @@
+"""Checks: JSON Schema validation and business rules, shared by live runs and offline logs."""

@@ -1,0 +1,83 @@
+"""Run every applicable check on one message: JSON Schema first, then the business rules.
+
+The same function serves live runs and offline logs.  It never raises on bad data: a rule that
+crashes is reported as a ``HARNESS-001`` finding naming the rule, so one harness bug cannot hide
+the other findings of a message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ondc_harness.checks import runner_rules
+from ondc_harness.checks.catalog import CheckContext, Rule, load_all
+from ondc_harness.checks.findings import Finding, Severity, Violation
+from ondc_harness.checks.schema import schema_findings
+from ondc_harness.message import FlowHistory, Message
+
+
+def finding_from(rule: Rule, violation: Violation, message: Message) -> Finding:
+    return Finding(
+        rule_id=rule.id,
+        severity=rule.severity,
+        action=message.action or "?",
+        path=violation.path,
+        message=violation.message,
+        expected=violation.expected,
+        actual=violation.actual,
+        file=message.file,
+    )
+
+
+def applicable_rules(message: Message) -> list[Rule]:
+    return [
+        r for r in load_all().values()
+        if r.fn is not None and r.applies_to(message.action, message.domain, message.version)
+    ]
+
+
+def run_rules(
+    message: Message, history: FlowHistory, rules: Iterable[Rule] | None = None
+) -> list[Finding]:
+    """Business rules only (no schema).  ``rules`` defaults to every applicable rule."""
+    ctx = CheckContext(message=message, history=history)
+    findings: list[Finding] = []
+    for rule in applicable_rules(message) if rules is None else rules:
+        if rule.fn is None:
+            continue
+        try:
+            findings.extend(finding_from(rule, v, message) for v in rule.fn(ctx))
+        except Exception as exc:  # a harness defect must not hide the other findings
+            findings.append(
+                Finding(
+                    rule_id=runner_rules.RULE_CRASHED,
+                    severity=Severity.MAJOR,
+                    action=message.action or "?",
+                    path="$",
+                    message=f"rule {rule.id} crashed: {type(exc).__name__}: {exc}",
+                    file=message.file,
+                )
+            )
+    return findings
+
+
+def check_message(
+    message: Message,
+    history: FlowHistory | None = None,
+    *,
+    schema: bool = True,
+    rules: bool = True,
+) -> list[Finding]:
+    """All findings for ``message`` given the earlier messages of its flow."""
+    history = history if history is not None else FlowHistory()
+    findings: list[Finding] = []
+    if schema:
+        findings.extend(schema_findings(message))
+    if rules:
+        findings.extend(run_rules(message, history))
+    return findings
+
+
+def worst(findings: Iterable[Finding]) -> Severity | None:
+    severities = [f.severity for f in findings]
+    return max(severities) if severities else None

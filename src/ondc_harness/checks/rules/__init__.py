@@ -1,0 +1,9 @@
+"""Business rules by topic.  Importing this package registers every rule in the catalogue."""
+
+from ondc_harness.checks.rules import (  # noqa: F401  (imported for their registrations)
+    cancellation,
+    context,
+    cross_step,
+    fulfillment,
+    quote,
+)

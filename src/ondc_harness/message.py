@@ -1,0 +1,138 @@
+"""The unit everything else passes around: one ONDC message, and the flow it belongs to.
+
+A :class:`Message` is what crossed the wire (or was read from a log file): the parsed payload,
+the exact bytes, and where it came from.  Payloads are untrusted: ``payload`` may be any JSON
+value, so every accessor here tolerates missing keys and wrong types instead of raising.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Direction = Literal["out", "in"]
+
+
+@dataclass
+class Message:
+    """One payload with its provenance.
+
+    ``direction`` is from the harness's point of view: ``out`` for what the harness sent,
+    ``in`` for what the participant sent.  Offline messages are ``in``.
+    """
+
+    payload: Any
+    direction: Direction = "in"
+    raw: bytes | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    file: str | None = None
+    received_at: float = field(default_factory=time.time)
+
+    @property
+    def context(self) -> dict[str, Any]:
+        if isinstance(self.payload, dict):
+            ctx = self.payload.get("context")
+            if isinstance(ctx, dict):
+                return ctx
+        return {}
+
+    @property
+    def body(self) -> dict[str, Any]:
+        """``payload["message"]`` when it is an object, else an empty dict."""
+        if isinstance(self.payload, dict):
+            msg = self.payload.get("message")
+            if isinstance(msg, dict):
+                return msg
+        return {}
+
+    def _ctx_str(self, key: str) -> str:
+        value = self.context.get(key)
+        return value if isinstance(value, str) else ""
+
+    @property
+    def action(self) -> str:
+        return self._ctx_str("action")
+
+    @property
+    def domain(self) -> str:
+        return self._ctx_str("domain")
+
+    @property
+    def version(self) -> str:
+        """``core_version`` (Retail, logistics) or ``version`` (IGM 2, RSF, B2B)."""
+        return self._ctx_str("core_version") or self._ctx_str("version")
+
+    @property
+    def transaction_id(self) -> str:
+        return self._ctx_str("transaction_id")
+
+    @property
+    def message_id(self) -> str:
+        return self._ctx_str("message_id")
+
+    @property
+    def timestamp(self) -> str:
+        return self._ctx_str("timestamp")
+
+    @property
+    def is_callback(self) -> bool:
+        return self.action.startswith("on_")
+
+
+def request_action_for(callback_action: str) -> str:
+    """``on_select`` → ``select``; a request action maps to itself."""
+    return callback_action[3:] if callback_action.startswith("on_") else callback_action
+
+
+def callback_action_for(request_action: str) -> str:
+    """``select`` → ``on_select``."""
+    return request_action if request_action.startswith("on_") else f"on_{request_action}"
+
+
+@dataclass
+class FlowHistory:
+    """The messages of one flow (one transaction) in the order they happened.
+
+    Cross-step rules read earlier messages from here: ``history.last("on_init")``.
+    """
+
+    messages: list[Message] = field(default_factory=list)
+
+    def append(self, message: Message) -> None:
+        self.messages.append(message)
+
+    def __iter__(self) -> Iterator[Message]:
+        return iter(self.messages)
+
+    def __len__(self) -> int:
+        return len(self.messages)
+
+    def last(self, action: str) -> Message | None:
+        """The most recent message with this action, or ``None``."""
+        for message in reversed(self.messages):
+            if message.action == action:
+                return message
+        return None
+
+    def all(self, action: str) -> list[Message]:
+        return [m for m in self.messages if m.action == action]
+
+    def request_of(self, callback: Message) -> Message | None:
+        """The request a callback answers: same action pair and message_id, else the latest."""
+        wanted = request_action_for(callback.action)
+        same_id = [
+            m for m in self.messages
+            if m.action == wanted and m.message_id and m.message_id == callback.message_id
+        ]
+        if same_id:
+            return same_id[-1]
+        return self.last(wanted)
+
+    def before(self, message: Message) -> FlowHistory:
+        """The history up to (not including) ``message``."""
+        for index, candidate in enumerate(self.messages):
+            if candidate is message:
+                return FlowHistory(self.messages[:index])
+        return FlowHistory(list(self.messages))

@@ -1,0 +1,1 @@
+"""Everything that touches HTTP: signing, the outbound client, the inbound server, the registry."""
