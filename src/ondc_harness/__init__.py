@@ -1,0 +1,1 @@
+"""ONDC conformance harness."""
