@@ -34,7 +34,7 @@ MISSING: Final = _Missing()
 
 
 def get(obj: Any, *path: str | int) -> Any:
-    """Follow ``path`` (keys and list indexes) through ``obj``; :data:`MISSING` if any step fails."""
+    """Follow ``path`` (keys and list indexes) through ``obj``; :data:`MISSING` on any miss."""
     current = obj
     for part in path:
         if isinstance(part, int):

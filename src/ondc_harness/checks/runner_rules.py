@@ -57,3 +57,16 @@ SCHEMA = declare(
 RULE_CRASHED = declare(
     "HARNESS-001", "A rule could not evaluate this message (harness defect: please report)",
     Severity.MAJOR, "ondc-harness itself", "harness").id
+CALLBACK_WRONG_PATH = declare(
+    "WIRE-PATH-001", "A message is POSTed to the path of its own action (/on_select for on_select)",
+    Severity.MAJOR, f"{_P} Message envelope", "wire").id
+CALLBACK_BEFORE_ACK = declare(
+    "WIRE-CALLBACK-005",
+    "A callback does not arrive before the synchronous ACK of its request (200 ms tolerance)",
+    Severity.MINOR, f"{_P} error 20008 (response out of sequence)", "wire").id
+FLOW_SAVE = declare(
+    "FLOW-SAVE-001", "A value the flow needs later (a scenario `save:`) is present in the message",
+    Severity.MAJOR, "scenario definition (the value the next request is built from)", "flow").id
+SAME_AS = declare(
+    "FLOW-SAME-001", "Parts a scenario marks `same_as` an earlier message are unchanged",
+    Severity.CRITICAL, "scenario definition (checks: same_as)", "flow").id

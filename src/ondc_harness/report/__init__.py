@@ -1,0 +1,1 @@
+"""Evidence and reports: the transcript, Allure glue, the terminal summary."""

@@ -1,0 +1,152 @@
+"""HarnessSession: the long-lived parts of a run — keys, registry, inbound server, HTTP client,
+transcript, and the embedded reference participant when no real one is configured.
+
+One session per pytest process (per xdist worker), started lazily by the first item that needs
+it and closed at the end of the run.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from ondc_harness.config import HarnessSettings, ParticipantConfig, load_harness_keys
+from ondc_harness.report.transcript import Transcript, new_run_dir
+from ondc_harness.wire.client import Signer
+from ondc_harness.wire.mailbox import Mailbox
+from ondc_harness.wire.registry import Registry, Subscriber
+from ondc_harness.wire.server import InboundServer, ServerSettings
+from ondc_harness.wire.serving import ServerThread
+
+if TYPE_CHECKING:
+    from ondc_harness.flow import FlowRun, StepResult
+    from ondc_harness.reference.seller import ReferenceSeller
+    from ondc_harness.scenario import Scenario
+
+REFERENCE_LATE_MARGIN_S = 1.0
+
+
+@dataclass
+class StepRecord:
+    """A step outcome kept for the summary."""
+
+    flow: str
+    step: str
+    outcome: str
+    findings: list[dict[str, Any]] = field(default_factory=list)
+
+
+class HarnessSession:
+    """Everything a run shares across flows."""
+
+    def __init__(self, settings: HarnessSettings, participant: ParticipantConfig | None) -> None:
+        self.settings = settings
+        self._configured_participant = participant
+        self._lock = threading.Lock()
+        self.records: list[StepRecord] = []
+        self.flows: dict[str, FlowRun] = {}
+        self.reference: ReferenceSeller | None = None
+        self._server: ServerThread | None = None
+        self.started = False
+        self.closed = False
+
+    # -- lifecycle -----------------------------------------------------------------------
+    def start(self) -> HarnessSession:
+        settings = self.settings
+        self.run_dir: Path = new_run_dir(settings.report_root)
+        self.transcript = Transcript(self.run_dir / "transcript.jsonl")
+        keys = load_harness_keys(settings.harness_keys)
+        self.signer = Signer(settings.subscriber_id, settings.unique_key_id, keys)
+        remote = self._configured_participant.registry_url if self._configured_participant \
+            else None
+        self.registry = Registry(remote_url=remote)
+        self.mailbox = Mailbox()
+        self.inbound = InboundServer(self.mailbox, self.registry, self.transcript,
+                                     ServerSettings(max_body=settings.max_body))
+        self._server = ServerThread(self.inbound.app, settings.host, settings.port, "inbound")
+        own_url = self._server.start()
+        self.participant = self._configured_participant or self._start_reference(own_url)
+        self.callback_base_url = (settings.callback_url or self.participant.callback_url
+                                  or own_url).rstrip("/")
+        self.registry.add(Subscriber(settings.subscriber_id, settings.unique_key_id,
+                                     keys.signing_public_key, type="BAP",
+                                     subscriber_url=self.callback_base_url))
+        if self.participant.signing_public_key:
+            self.registry.add(Subscriber(self.participant.subscriber_id,
+                                         self.participant.unique_key_id,
+                                         self.participant.signing_public_key,
+                                         subscriber_url=self.participant.base_url))
+        self.http = httpx.Client(follow_redirects=False)
+        self.transcript.record({"kind": "run", "settings": json.loads(settings.describe()),
+                                "participant": self.participant.base_url,
+                                "callback_url": self.callback_base_url})
+        self.started = True
+        return self
+
+    def _start_reference(self, own_url: str) -> ParticipantConfig:
+        from ondc_harness.reference.faults import parse_faults
+        from ondc_harness.reference.seller import ReferenceSeller, ReferenceSellerConfig
+
+        settings = self.settings
+        wait = (settings.callback_timeout_s if settings.callback_timeout_s is not None
+                else 30.0 + settings.callback_grace_s)
+        config = ReferenceSellerConfig(
+            peer_keys=self.registry.public_key,
+            faults=frozenset(parse_faults(settings.faults)),
+            late_delay_s=wait + REFERENCE_LATE_MARGIN_S,
+        )
+        self.reference = ReferenceSeller(config)
+        base_url = self.reference.start()
+        return ParticipantConfig(
+            role="seller", subscriber_id=config.subscriber_id,
+            unique_key_id=config.unique_key_id, base_url=base_url.rstrip("/"),
+            signing_public_key=config.keys.signing_public_key,
+        )
+
+    def close(self) -> None:
+        if not self.started:
+            return
+        self.started = False
+        self.closed = True
+        self.write_summary()
+        if self.reference is not None:
+            self.reference.stop()
+        if self._server is not None:
+            self._server.stop()
+        self.http.close()
+        self.transcript.close()
+
+    # -- flows ---------------------------------------------------------------------------
+    def flow_for(self, scenario: Scenario, key: str) -> FlowRun:
+        """The (single) run of ``scenario`` in this session, created on first use."""
+        from ondc_harness.flow import FlowRun
+
+        with self._lock:
+            if key not in self.flows:
+                self.flows[key] = FlowRun(scenario, self)
+            return self.flows[key]
+
+    def record_step(self, flow: FlowRun, result: StepResult) -> None:
+        self.transcript.record_step(flow.scenario.id, result.step.name, result.outcome.value,
+                                    result.findings, result.note)
+        with self._lock:
+            self.records.append(StepRecord(flow.scenario.id, result.step.name,
+                                           result.outcome.value,
+                                           [f.to_dict() for f in result.findings]))
+
+    def write_summary(self) -> None:
+        from ondc_harness.report.summary import summarise
+
+        data = summarise(self.records)
+        data["orphans"] = [
+            {"path": r.path, "action": r.message.action,
+             "transaction_id": r.message.transaction_id}
+            for r in self.mailbox.orphans
+        ]
+        (self.run_dir / "summary.json").write_text(json.dumps(data, indent=2, default=str),
+                                                   encoding="utf-8")

@@ -1,0 +1,180 @@
+"""Signed outbound POSTs and the synchronous ACK/NACK answer.
+
+Whatever the participant answers — a refused connection, a reset, a trickle, HTML, a 500, a
+NACK — :func:`post_signed` returns a :class:`SyncAnswer` carrying findings that quote the body,
+never an exception.  The body is serialised once and the signature is computed over exactly the
+bytes that go on the wire.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from ondc_harness.checks import runner_rules as rr
+from ondc_harness.checks.findings import Finding, Severity
+from ondc_harness.wire.signing import KeyPair, blake2b_digest, sign_body
+
+QUOTE_LIMIT = 2000
+"""How much of an unexpected body a finding quotes."""
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Who the harness signs as: subscriber id, unique key id and key pair."""
+
+    subscriber_id: str
+    unique_key_id: str
+    keys: KeyPair
+
+    def headers_for(self, body: bytes) -> dict[str, str]:
+        return {
+            "Content-Type": "application/json",
+            "Authorization": sign_body(
+                body, self.keys.signing_private_key, self.subscriber_id, self.unique_key_id
+            ),
+            "Digest": f"BLAKE-512={blake2b_digest(body)}",
+        }
+
+
+@dataclass
+class SyncAnswer:
+    """What came back synchronously from a POST, and what is wrong with it."""
+
+    url: str
+    status_code: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    elapsed_s: float = 0.0
+    json: Any = None
+    ack_status: str | None = None
+    error: dict[str, Any] | None = None
+    transport_error: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def acked(self) -> bool:
+        return self.ack_status == "ACK"
+
+    def body_text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+
+def encode_payload(payload: Any) -> bytes:
+    """The exact bytes the harness sends: compact JSON, UTF-8, non-ASCII kept as is."""
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def quote(body: bytes) -> str:
+    text = body[:QUOTE_LIMIT].decode("utf-8", errors="replace")
+    return text + ("…" if len(body) > QUOTE_LIMIT else "")
+
+
+def _finding(rule_id: str, action: str, path: str, message: str, actual: Any = None) -> Finding:
+    from ondc_harness.checks.catalog import get_rule
+
+    return Finding(rule_id=rule_id, severity=get_rule(rule_id).severity, action=action,
+                   path=path, message=message, actual=actual)
+
+
+def post_signed(
+    client: httpx.Client,
+    url: str,
+    body: bytes,
+    signer: Signer,
+    *,
+    action: str,
+    timeout_s: float,
+    max_body: int,
+) -> SyncAnswer:
+    """POST ``body`` signed by ``signer``; read at most ``max_body`` bytes within ``timeout_s``.
+
+    ``timeout_s`` bounds the whole exchange, including an answer that trickles in byte by byte
+    (httpx's own timeouts are per read).
+    """
+    answer = SyncAnswer(url=url)
+    started = time.monotonic()
+    deadline = started + timeout_s
+    try:
+        with client.stream("POST", url, content=body, headers=signer.headers_for(body),
+                           timeout=httpx.Timeout(timeout_s)) as response:
+            answer.status_code = response.status_code
+            answer.headers = dict(response.headers)
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in response.iter_raw():
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > max_body:
+                    answer.transport_error = f"answer larger than {max_body} bytes"
+                    break
+                if time.monotonic() > deadline:
+                    answer.transport_error = f"answer not complete within {timeout_s:.1f}s"
+                    break
+            answer.body = b"".join(chunks)
+    except httpx.TimeoutException as exc:
+        answer.transport_error = f"no answer within {timeout_s:.1f}s ({type(exc).__name__})"
+    except httpx.HTTPError as exc:
+        answer.transport_error = f"{type(exc).__name__}: {exc}"
+    answer.elapsed_s = time.monotonic() - started
+    answer.findings = list(judge_answer(answer, action))
+    return answer
+
+
+def judge_answer(answer: SyncAnswer, action: str) -> list[Finding]:
+    """Findings about a synchronous answer; fills ``json``, ``ack_status`` and ``error``."""
+    if answer.transport_error is not None:
+        timed_out = "within" in answer.transport_error
+        rule = rr.WIRE_SYNC_TIMEOUT if timed_out else rr.WIRE_UNREACHABLE
+        return [_finding(rule, action, "$", f"POST {answer.url}: {answer.transport_error}",
+                         actual=quote(answer.body) if answer.body else None)]
+    findings: list[Finding] = []
+    if answer.status_code != 200:
+        findings.append(_finding(
+            rr.WIRE_HTTP_STATUS, action, "$",
+            f"POST {answer.url} answered HTTP {answer.status_code}; body: {quote(answer.body)!r}",
+            actual=answer.status_code))
+    try:
+        answer.json = json.loads(answer.body)
+    except ValueError:
+        content_type = answer.headers.get("content-type", "?")
+        findings.append(_finding(
+            rr.WIRE_ACK_SHAPE, action, "$",
+            f"synchronous answer is not JSON (Content-Type {content_type}): "
+            f"{quote(answer.body)!r}", actual=quote(answer.body)))
+        return findings
+    status = _ack_status(answer.json)
+    if status not in ("ACK", "NACK"):
+        findings.append(_finding(
+            rr.WIRE_ACK_SHAPE, action, "$.message.ack.status",
+            f"synchronous answer has no ACK/NACK status: {quote(answer.body)!r}", actual=status))
+        return findings
+    answer.ack_status = status
+    error = answer.json.get("error") if isinstance(answer.json, dict) else None
+    answer.error = error if isinstance(error, dict) else None
+    if status == "NACK":
+        findings.append(_finding(
+            rr.WIRE_NACK, action, "$.message.ack.status",
+            f"participant refused the request (NACK); error: {json.dumps(error)}",
+            actual=error))
+        if not (answer.error and answer.error.get("type") and answer.error.get("code")):
+            findings.append(_finding(
+                rr.WIRE_NACK_ERROR, action, "$.error",
+                "NACK without an error object carrying type and code", actual=error))
+    return findings
+
+
+def _ack_status(document: Any) -> Any:
+    if not isinstance(document, dict):
+        return None
+    message = document.get("message")
+    ack = message.get("ack") if isinstance(message, dict) else None
+    return ack.get("status") if isinstance(ack, dict) else None
+
+
+def severity_of(findings: list[Finding]) -> Severity | None:
+    return max((f.severity for f in findings), default=None)
