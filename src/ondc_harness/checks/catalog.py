@@ -143,7 +143,7 @@ def declare(
 
 def load_all() -> dict[str, Rule]:
     """Import every rule module (idempotent) and return the catalogue."""
-    import ondc_harness.checks.rules  # noqa: F401
+    import ondc_harness.checks.rules
     import ondc_harness.checks.runner_rules  # noqa: F401
 
     return CATALOG
