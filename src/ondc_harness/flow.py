@@ -134,6 +134,8 @@ class FlowRun:
             started = time.monotonic()
             result = self._send(step) if step.kind == "send" else self._expect(step)
             result.duration_s = time.monotonic() - started
+            if result.answer is not None:
+                result.overhead_s = max(result.duration_s - result.answer.elapsed_s, 0.0)
             result.findings.extend(self.session.mailbox.drain_stray(self.inbox))
             if result.outcome is Outcome.PASSED and self._fails(result.findings):
                 result.outcome = Outcome.FAILED
@@ -194,8 +196,7 @@ class FlowRun:
         return self._judge_send(step, request, answer)
 
     def _judge_send(self, step: Step, request: Message, answer: SyncAnswer) -> StepResult:
-        result = StepResult(step, Outcome.PASSED, request=request, answer=answer,
-                            overhead_s=0.0)
+        result = StepResult(step, Outcome.PASSED, request=request, answer=answer)
         if step.expect_nack:
             if answer.ack_status == "NACK":
                 result.note = f"refused as expected: {answer.error}"
