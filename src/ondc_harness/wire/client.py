@@ -140,7 +140,7 @@ def judge_answer(answer: SyncAnswer, action: str) -> list[Finding]:
             actual=answer.status_code))
     try:
         answer.json = json.loads(answer.body)
-    except ValueError:
+    except (ValueError, RecursionError):  # deep nesting makes the C decoder recurse
         content_type = answer.headers.get("content-type", "?")
         findings.append(_finding(
             rr.WIRE_ACK_SHAPE, action, "$",
