@@ -110,14 +110,14 @@ def post_signed(
                 chunks.append(chunk)
                 size += len(chunk)
                 if size > max_body:
-                    answer.transport_error = f"answer larger than {max_body} bytes"
+                    answer.transport_error = f"{_TOO_LARGE} {max_body} bytes"
                     break
                 if time.monotonic() > deadline:
-                    answer.transport_error = f"answer not complete within {timeout_s:.1f}s"
+                    answer.transport_error = f"{_INCOMPLETE} {timeout_s:.1f}s"
                     break
             answer.body = b"".join(chunks)
     except httpx.TimeoutException as exc:
-        answer.transport_error = f"no answer within {timeout_s:.1f}s ({type(exc).__name__})"
+        answer.transport_error = f"{_NO_ANSWER} {timeout_s:.1f}s ({type(exc).__name__})"
     except httpx.HTTPError as exc:
         answer.transport_error = f"{type(exc).__name__}: {exc}"
     answer.elapsed_s = time.monotonic() - started
@@ -128,8 +128,7 @@ def post_signed(
 def judge_answer(answer: SyncAnswer, action: str) -> list[Finding]:
     """Findings about a synchronous answer; fills ``json``, ``ack_status`` and ``error``."""
     if answer.transport_error is not None:
-        timed_out = "within" in answer.transport_error
-        rule = rr.WIRE_SYNC_TIMEOUT if timed_out else rr.WIRE_UNREACHABLE
+        rule = _transport_rule(answer.transport_error)
         return [_finding(rule, action, "$", f"POST {answer.url}: {answer.transport_error}",
                          actual=quote(answer.body) if answer.body else None)]
     findings: list[Finding] = []
@@ -166,6 +165,20 @@ def judge_answer(answer: SyncAnswer, action: str) -> list[Finding]:
                 rr.WIRE_NACK_ERROR, action, "$.error",
                 "NACK without an error object carrying type and code", actual=error))
     return findings
+
+
+_TOO_LARGE = "answer larger than"
+_INCOMPLETE = "answer not complete within"
+_NO_ANSWER = "no answer within"
+
+
+def _transport_rule(transport_error: str) -> str:
+    """An oversized answer breaks the size limit; a slow one the timeout; else unreachable."""
+    if transport_error.startswith(_TOO_LARGE):
+        return rr.BODY_TOO_LARGE
+    if transport_error.startswith((_INCOMPLETE, _NO_ANSWER)):
+        return rr.WIRE_SYNC_TIMEOUT
+    return rr.WIRE_UNREACHABLE
 
 
 def _ack_status(document: Any) -> Any:
