@@ -106,7 +106,7 @@ def post_signed(
             answer.headers = dict(response.headers)
             chunks: list[bytes] = []
             size = 0
-            for chunk in response.iter_raw():
+            for chunk in response.iter_bytes():  # decoded: httpx asks for gzip
                 chunks.append(chunk)
                 size += len(chunk)
                 if size > max_body:
