@@ -9,6 +9,7 @@ bytes that go on the wire.
 from __future__ import annotations
 
 import json
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -93,36 +94,88 @@ def post_signed(
 ) -> SyncAnswer:
     """POST ``body`` signed by ``signer``; read at most ``max_body`` bytes within ``timeout_s``.
 
-    ``timeout_s`` bounds the whole exchange, including an answer that trickles in byte by byte
-    (httpx's own timeouts are per read).
+    ``timeout_s`` bounds the whole exchange, including an answer (status line, headers or body)
+    that trickles in byte by byte: httpx's own timeouts are per read, so the exchange runs in a
+    worker thread and is abandoned at the deadline.
     """
     answer = SyncAnswer(url=url)
     started = time.monotonic()
-    deadline = started + timeout_s
-    try:
-        with client.stream("POST", url, content=body, headers=signer.headers_for(body),
-                           timeout=httpx.Timeout(timeout_s)) as response:
-            answer.status_code = response.status_code
-            answer.headers = dict(response.headers)
-            chunks: list[bytes] = []
-            size = 0
-            for chunk in response.iter_bytes():  # decoded: httpx asks for gzip
-                chunks.append(chunk)
-                size += len(chunk)
-                if size > max_body:
-                    answer.transport_error = f"{_TOO_LARGE} {max_body} bytes"
-                    break
-                if time.monotonic() > deadline:
-                    answer.transport_error = f"{_INCOMPLETE} {timeout_s:.1f}s"
-                    break
-            answer.body = b"".join(chunks)
-    except httpx.TimeoutException as exc:
-        answer.transport_error = f"{_NO_ANSWER} {timeout_s:.1f}s ({type(exc).__name__})"
-    except httpx.HTTPError as exc:
-        answer.transport_error = f"{type(exc).__name__}: {exc}"
+    exchange = _Exchange(deadline=started + timeout_s)
+    worker = threading.Thread(
+        target=_run_exchange, name="ondc-post",
+        args=(exchange, client, url, body, signer.headers_for(body), timeout_s, max_body),
+        daemon=True)
+    worker.start()
+    exchange.done.wait(timeout_s)
+    with exchange.lock:
+        if exchange.raised is not None:
+            raise exchange.raised
+        if not exchange.finished:  # still reading: abandon it, keep what arrived
+            exchange.abandoned = True
+            exchange.transport_error = (
+                f"{_INCOMPLETE} {timeout_s:.1f}s" if exchange.status_code is not None
+                else f"{_NO_ANSWER} {timeout_s:.1f}s (no complete response head)")
+        answer.status_code = exchange.status_code
+        answer.headers = dict(exchange.headers)
+        answer.body = b"".join(exchange.chunks)
+        answer.transport_error = exchange.transport_error
     answer.elapsed_s = time.monotonic() - started
     answer.findings = list(judge_answer(answer, action))
     return answer
+
+
+@dataclass
+class _Exchange:
+    """What the worker thread has read so far; shared under ``lock``."""
+
+    deadline: float
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    done: threading.Event = field(default_factory=threading.Event)
+    abandoned: bool = False
+    finished: bool = False
+    status_code: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    chunks: list[bytes] = field(default_factory=list)
+    size: int = 0
+    transport_error: str | None = None
+    raised: BaseException | None = None
+
+
+def _run_exchange(exchange: _Exchange, client: httpx.Client, url: str, body: bytes,
+                  headers: dict[str, str], timeout_s: float, max_body: int) -> None:
+    try:
+        with client.stream("POST", url, content=body, headers=headers,
+                           timeout=httpx.Timeout(timeout_s)) as response:
+            with exchange.lock:
+                if exchange.abandoned:
+                    return
+                exchange.status_code = response.status_code
+                exchange.headers = dict(response.headers)
+            for chunk in response.iter_bytes():  # decoded: httpx asks for gzip
+                with exchange.lock:
+                    if exchange.abandoned:
+                        return
+                    exchange.chunks.append(chunk)
+                    exchange.size += len(chunk)
+                    if exchange.size > max_body:
+                        exchange.transport_error = f"{_TOO_LARGE} {max_body} bytes"
+                        return
+                    if time.monotonic() > exchange.deadline:
+                        exchange.transport_error = f"{_INCOMPLETE} {timeout_s:.1f}s"
+                        return
+    except httpx.TimeoutException as exc:
+        with exchange.lock:
+            exchange.transport_error = f"{_NO_ANSWER} {timeout_s:.1f}s ({type(exc).__name__})"
+    except httpx.HTTPError as exc:
+        with exchange.lock:
+            exchange.transport_error = f"{type(exc).__name__}: {exc}"
+    except BaseException as exc:  # a harness defect: re-raised in the caller's thread
+        with exchange.lock:
+            exchange.raised = exc
+    finally:
+        with exchange.lock:
+            exchange.finished = True
+        exchange.done.set()
 
 
 def judge_answer(answer: SyncAnswer, action: str) -> list[Finding]:
