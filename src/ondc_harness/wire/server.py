@@ -214,9 +214,9 @@ class InboundServer:
 
     def _after_delivery(self, inbound: Inbound, verdict: Delivery) -> None:
         message = inbound.message
-        inbox = self.mailbox.open(message.transaction_id) if message.transaction_id else None
-        if inbox is None:
-            return
+        if verdict not in (Delivery.LATE, Delivery.DUPLICATE) or not message.transaction_id:
+            return  # only these have an inbox already; open() would create one for strangers
+        inbox = self.mailbox.open(message.transaction_id)
         if verdict is Delivery.LATE:
             self.mailbox.add_stray(inbox, _finding(
                 rr.CALLBACK_LATE, message.action, "$.context.timestamp",
