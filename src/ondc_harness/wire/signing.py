@@ -11,8 +11,10 @@ signed with Ed25519.  Keys travel as ONDC utilities exchange them: public = raw 
 private = 64-byte libsodium secret key (seed‖public) base64, whose first 32 bytes are the seed
 (a bare 32-byte seed is accepted too).
 
-We are exact when writing and lenient when reading (spaces after commas, any parameter order),
-and every rejection carries a short, stable ``reason`` that users can grep for.
+We are exact when writing and lenient when reading (spaces after commas, any parameter order,
+unquoted integers as in draft-cavage), and every rejection carries a short, stable ``reason``
+that users can grep for.  A header is checked structurally first (so a garbled header is
+reported as such, not as "expired"), then against the key, the clock and finally the bytes.
 """
 
 from __future__ import annotations
@@ -25,12 +27,17 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 from nacl.exceptions import BadSignatureError
 from nacl.signing import SigningKey, VerifyKey
 
 DEFAULT_VALIDITY_S = 3600
 DEFAULT_CLOCK_SKEW_S = 5.0
+SIGNED_HEADERS = "(created) (expires) digest"
+# Unix seconds pass 10**11 in the year 5138; a larger value is almost surely milliseconds.
+_MILLISECONDS_THRESHOLD = 10**11
 
 
 class SignatureError(Exception):
@@ -62,11 +69,13 @@ class KeyPair:
 
     @classmethod
     def generate(cls) -> KeyPair:
+        """A fresh pair, already in the 64-byte form registries and ONDC utilities expect."""
         key = SigningKey.generate()
         return cls.from_private(base64.b64encode(bytes(key)).decode())
 
     @classmethod
     def from_private(cls, private_b64: str) -> KeyPair:
+        """Normalise any accepted private key form and derive its public key."""
         key = signing_key_from_b64(private_b64)
         secret = bytes(key) + bytes(key.verify_key)
         return cls(
@@ -78,22 +87,32 @@ class KeyPair:
         return f"KeyPair(signing_public_key={self.signing_public_key!r})"
 
 
-def signing_key_from_b64(private_b64: str) -> SigningKey:
-    """Accept the 64-byte libsodium secret key (seed‖public) or a bare 32-byte seed."""
+def _b64decode(text: str, what: str) -> bytes:
+    """Strict standard base64: a URL-safe or unpadded key is a user error worth naming."""
     try:
-        raw = base64.b64decode(private_b64.strip(), validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise ValueError("private key is not valid base64") from exc
+        return base64.b64decode(text.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError(f"{what} is not valid base64") from None
+
+
+def signing_key_from_b64(private_b64: str) -> SigningKey:
+    """Accept the 64-byte libsodium secret key (seed‖public) or a bare 32-byte seed.
+
+    For the 64-byte form the public half must belong to the seed: libsodium signs with the
+    stored public half, so a mismatched pair produces signatures nobody can verify.
+    """
+    raw = _b64decode(private_b64, "private key")
     if len(raw) not in (32, 64):
         raise ValueError(f"private key must be 32 or 64 bytes, got {len(raw)}")
-    return SigningKey(raw[:32])
+    key = SigningKey(raw[:32])
+    if len(raw) == 64 and raw[32:] != bytes(key.verify_key):
+        raise ValueError("private key's last 32 bytes are not the public key of its seed")
+    return key
 
 
 def verify_key_from_b64(public_b64: str) -> VerifyKey:
-    try:
-        raw = base64.b64decode(public_b64.strip(), validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise ValueError("public key is not valid base64") from exc
+    """Decode a registry-style public key (raw 32 bytes, base64)."""
+    raw = _b64decode(public_b64, "public key")
     if len(raw) != 32:
         raise ValueError(f"public key must be 32 bytes, got {len(raw)}")
     return VerifyKey(raw)
@@ -105,7 +124,37 @@ def blake2b_digest(body: bytes) -> str:
 
 
 def signing_string(created: int, expires: int, digest: str) -> str:
+    """The exact text that is signed; one place so signer and verifier cannot drift apart."""
     return f"(created): {created}\n(expires): {expires}\ndigest: BLAKE-512={digest}"
+
+
+def parse_digest_header(value: str) -> str | None:
+    """The BLAKE-512 value of an HTTP ``Digest`` header, or ``None`` when it has none.
+
+    Accepts ``BLAKE-512=<b64>`` (any case, possibly among other algorithms) and a bare 64-byte
+    base64 digest, which is what people paste when debugging.
+    """
+    parts = [part.strip() for part in value.split(",") if part.strip()]
+    for part in parts:
+        name, sep, digest = part.partition("=")
+        if sep and name.strip().upper() == "BLAKE-512":
+            return digest.strip()
+    if len(parts) == 1 and _is_bare_digest(parts[0]):
+        return parts[0]
+    return None
+
+
+def _is_bare_digest(text: str) -> bool:
+    try:
+        return len(_b64decode(text, "digest")) == 64
+    except ValueError:
+        return False
+
+
+def _check_key_id_part(value: str, name: str) -> None:
+    """Refuse ids that would make the keyId ambiguous or the header unparseable."""
+    if not value or any(ch in value for ch in '|",') or value != value.strip():
+        raise ValueError(f"{name} must be non-empty without '|', '\"', ',' or edge spaces")
 
 
 def sign_body(
@@ -118,13 +167,17 @@ def sign_body(
 ) -> str:
     """The ``Authorization`` header value for ``body``, exactly as ONDC writes it."""
     key = signing_key_from_b64(private_key_b64)
+    _check_key_id_part(subscriber_id, "subscriber_id")
+    _check_key_id_part(unique_key_id, "unique_key_id")
     created = int(time.time()) if created is None else created
     expires = created + DEFAULT_VALIDITY_S if expires is None else expires
+    if expires < created:
+        raise ValueError(f"expires={expires} is before created={created}")
     message = signing_string(created, expires, blake2b_digest(body)).encode()
     signature = base64.b64encode(key.sign(message).signature).decode()
     return (
         f'Signature keyId="{subscriber_id}|{unique_key_id}|ed25519",algorithm="ed25519",'
-        f'created="{created}",expires="{expires}",headers="(created) (expires) digest",'
+        f'created="{created}",expires="{expires}",headers="{SIGNED_HEADERS}",'
         f'signature="{signature}"'
     )
 
@@ -142,37 +195,36 @@ class SignatureHeader:
     headers: str
     signature: str
 
+    @property
+    def key_id(self) -> str:
+        """The keyId as written, for messages that must name exactly what the sender sent."""
+        return f"{self.subscriber_id}|{self.unique_key_id}|{self.key_algorithm}"
 
-_PARAM = re.compile(r'\s*([A-Za-z]+)\s*=\s*"([^"]*)"\s*(?:,|$)')
+
+_SCHEME = re.compile(r"Signature\s+", re.IGNORECASE)
+_PARAM = re.compile(r'\s*([A-Za-z]+)\s*=\s*(?:"([^"]*)"|([^\s",]+))\s*(?:,|$)')
+_UNIX_SECONDS = re.compile(r"[0-9]+")
+_REQUIRED = ("keyId", "algorithm", "created", "expires", "signature")
 
 
 def parse_authorization(header: str | None) -> SignatureHeader:
     """Parse leniently (whitespace, parameter order); raise :class:`SignatureError` if unusable."""
     if header is None or not header.strip():
         raise SignatureError(MISSING_HEADER, "no Authorization header")
-    text = header.strip()
-    if not text.startswith("Signature "):
-        raise SignatureError(MALFORMED_HEADER, "does not start with 'Signature '")
-    text = text[len("Signature "):].strip()
-    params: dict[str, str] = {}
-    pos = 0
-    while pos < len(text):
-        match = _PARAM.match(text, pos)
-        if match is None:
-            raise SignatureError(MALFORMED_HEADER, f"cannot parse parameters at {text[pos:pos+20]!r}")
-        params[match.group(1)] = match.group(2)
-        pos = match.end()
-    for required in ("keyId", "algorithm", "created", "expires", "signature"):
-        if required not in params:
-            raise SignatureError(MALFORMED_HEADER, f"parameter {required} is missing")
+    params = _parse_params(header.strip())
     parts = params["keyId"].split("|")
     if len(parts) != 3 or not all(parts):
-        raise SignatureError(MALFORMED_HEADER, "keyId must be subscriber_id|unique_key_id|algorithm")
-    try:
-        created = int(params["created"])
-        expires = int(params["expires"])
-    except ValueError:
-        raise SignatureError(MALFORMED_HEADER, "created/expires must be unix seconds") from None
+        raise SignatureError(
+            MALFORMED_HEADER, "keyId must be subscriber_id|unique_key_id|algorithm")
+    created = _unix_seconds(params, "created")
+    expires = _unix_seconds(params, "expires")
+    if expires < created:
+        raise SignatureError(MALFORMED_HEADER, f"expires={expires} is before created={created}")
+    headers = " ".join(params.get("headers", SIGNED_HEADERS).split())
+    if headers != SIGNED_HEADERS:
+        raise SignatureError(
+            MALFORMED_HEADER, f"headers={headers!r}; ONDC signs {SIGNED_HEADERS!r}")
+    _check_signature_encoding(params["signature"])
     return SignatureHeader(
         subscriber_id=parts[0],
         unique_key_id=parts[1],
@@ -180,9 +232,49 @@ def parse_authorization(header: str | None) -> SignatureHeader:
         algorithm=params["algorithm"],
         created=created,
         expires=expires,
-        headers=params.get("headers", "(created) (expires) digest"),
+        headers=headers,
         signature=params["signature"],
     )
+
+
+def _parse_params(text: str) -> dict[str, str]:
+    """``Signature k="v",k2=v2`` → dict; duplicates are refused so no value can be smuggled."""
+    scheme = _SCHEME.match(text)
+    if scheme is None:
+        raise SignatureError(MALFORMED_HEADER, "does not start with 'Signature '")
+    params: dict[str, str] = {}
+    pos = scheme.end()
+    while pos < len(text):
+        match = _PARAM.match(text, pos)
+        if match is None:
+            raise SignatureError(
+                MALFORMED_HEADER, f"cannot parse parameters at {text[pos:pos + 20]!r}")
+        name = match.group(1)
+        if name in params:
+            raise SignatureError(MALFORMED_HEADER, f"parameter {name} appears twice")
+        params[name] = match.group(2) if match.group(2) is not None else match.group(3)
+        pos = match.end()
+    for required in _REQUIRED:
+        if required not in params:
+            raise SignatureError(MALFORMED_HEADER, f"parameter {required} is missing")
+    return params
+
+
+def _unix_seconds(params: dict[str, str], name: str) -> int:
+    """ASCII digits only: ``int()`` would also take ``1_0``, ``+1`` and non-ASCII digits."""
+    value = params[name]
+    if not _UNIX_SECONDS.fullmatch(value):
+        raise SignatureError(MALFORMED_HEADER, f"{name}={value!r} must be unix seconds")
+    return int(value)
+
+
+def _check_signature_encoding(signature: str) -> None:
+    try:
+        raw = _b64decode(signature, "signature")
+    except ValueError as exc:
+        raise SignatureError(MALFORMED_HEADER, str(exc)) from None
+    if len(raw) != 64:
+        raise SignatureError(MALFORMED_HEADER, f"an ed25519 signature is 64 bytes, got {len(raw)}")
 
 
 KeyResolver = Callable[[str, str], str | None]
@@ -208,6 +300,21 @@ def verify_authorization(
     body is told apart from a wrong key.
     """
     parsed = parse_authorization(header)
+    _check_algorithm(parsed)
+    if expected_subscriber is not None and parsed.subscriber_id != expected_subscriber:
+        raise SignatureError(
+            SUBSCRIBER_MISMATCH,
+            f"keyId names {parsed.subscriber_id!r} but the message is from {expected_subscriber!r}",
+        )
+    verify_key = _resolve_key(parsed, public_key)
+    _check_time(parsed, time.time() if now is None else now, clock_skew)
+    signature = base64.b64decode(parsed.signature)
+    if _verifies(verify_key, signature, parsed, blake2b_digest(body)):
+        return parsed
+    raise SignatureError(*_explain_failure(verify_key, signature, parsed, body, claimed_digest))
+
+
+def _check_algorithm(parsed: SignatureHeader) -> None:
     if parsed.key_algorithm != parsed.algorithm:
         raise SignatureError(
             ALGORITHM_MISMATCH,
@@ -215,11 +322,10 @@ def verify_authorization(
         )
     if parsed.algorithm != "ed25519":
         raise SignatureError(ALGORITHM_MISMATCH, f"unsupported algorithm {parsed.algorithm!r}")
-    if expected_subscriber is not None and parsed.subscriber_id != expected_subscriber:
-        raise SignatureError(
-            SUBSCRIBER_MISMATCH,
-            f"keyId names {parsed.subscriber_id!r} but the message is from {expected_subscriber!r}",
-        )
+
+
+def _resolve_key(parsed: SignatureHeader, public_key: str | KeyResolver) -> VerifyKey:
+    """The key for the header's keyId; an unusable registered key is as good as none."""
     key_b64 = (
         public_key(parsed.subscriber_id, parsed.unique_key_id)
         if callable(public_key) else public_key
@@ -227,20 +333,25 @@ def verify_authorization(
     if key_b64 is None:
         raise SignatureError(
             UNKNOWN_KEY, f"no key for {parsed.subscriber_id}|{parsed.unique_key_id}")
-    now = time.time() if now is None else now
+    try:
+        return verify_key_from_b64(key_b64)
+    except ValueError as exc:
+        raise SignatureError(
+            UNKNOWN_KEY,
+            f"the key for {parsed.subscriber_id}|{parsed.unique_key_id} is unusable: {exc}",
+        ) from None
+
+
+def _check_time(parsed: SignatureHeader, now: float, clock_skew: float) -> None:
     if parsed.created > now + clock_skew:
-        raise SignatureError(NOT_YET_VALID, f"created={parsed.created} is after now={int(now)}")
+        hint = (" (it looks like milliseconds; ONDC uses unix seconds)"
+                if parsed.created >= _MILLISECONDS_THRESHOLD else "")
+        raise SignatureError(
+            NOT_YET_VALID,
+            f"created={parsed.created} is after now={int(now)} + {clock_skew:g}s skew{hint}",
+        )
     if parsed.expires < now:
         raise SignatureError(EXPIRED, f"expires={parsed.expires} is before now={int(now)}")
-    try:
-        verify_key = verify_key_from_b64(key_b64)
-        signature = base64.b64decode(parsed.signature, validate=True)
-    except (ValueError, binascii.Error) as exc:
-        raise SignatureError(MALFORMED_HEADER, str(exc)) from None
-    digest = blake2b_digest(body)
-    if _verifies(verify_key, signature, parsed, digest):
-        return parsed
-    raise SignatureError(*_explain_failure(verify_key, signature, parsed, body, claimed_digest))
 
 
 def _verifies(key: VerifyKey, signature: bytes, parsed: SignatureHeader, digest: str) -> bool:
@@ -252,6 +363,18 @@ def _verifies(key: VerifyKey, signature: bytes, parsed: SignatureHeader, digest:
     return True
 
 
+_Dump = Callable[[Any], str]
+_RESERIALISATIONS: tuple[tuple[str, _Dump], ...] = (
+    ("re-serialised as compact JSON",
+     partial(json.dumps, separators=(",", ":"), ensure_ascii=False)),
+    ("re-serialised as compact ASCII-escaped JSON", partial(json.dumps, separators=(",", ":"))),
+    ("re-serialised with spaces after separators", partial(json.dumps, ensure_ascii=False)),
+    ("re-serialised with ASCII escapes and spaces", json.dumps),
+    ("re-serialised as pretty JSON (indent 2)", partial(json.dumps, indent=2, ensure_ascii=False)),
+    ("re-serialised as pretty ASCII-escaped JSON (indent 2)", partial(json.dumps, indent=2)),
+)
+
+
 def _body_variants(body: bytes) -> list[tuple[str, bytes]]:
     """Bytes a sender commonly hashes instead of what it sent (PROTOCOL.md, "Pitfall")."""
     variants: list[tuple[str, bytes]] = [
@@ -260,15 +383,9 @@ def _body_variants(body: bytes) -> list[tuple[str, bytes]]:
     ]
     try:
         parsed = json.loads(body)
-    except ValueError:
-        return [(label, data) for label, data in variants if data != body]
-    for label, kwargs in (
-        ("re-serialised as compact JSON", {"separators": (",", ":"), "ensure_ascii": False}),
-        ("re-serialised as compact ASCII-escaped JSON", {"separators": (",", ":")}),
-        ("re-serialised with spaces after separators", {"ensure_ascii": False}),
-        ("re-serialised with ASCII escapes and spaces", {}),
-    ):
-        variants.append((label, json.dumps(parsed, **kwargs).encode()))  # type: ignore[arg-type]
+        variants += [(label, dump(parsed).encode()) for label, dump in _RESERIALISATIONS]
+    except (ValueError, RecursionError):
+        pass  # not JSON (or too deep to re-serialise): only the newline variants apply
     return [(label, data) for label, data in variants if data != body]
 
 
@@ -286,15 +403,14 @@ def _explain_failure(
     and by trying the bytes senders commonly hash by mistake.
     """
     actual = blake2b_digest(body)
-    if claimed_digest is not None:
-        claimed = claimed_digest.strip().removeprefix("BLAKE-512=")
-        if claimed != actual:
-            if _verifies(key, signature, parsed, claimed):
-                return DIGEST_MISMATCH, (
-                    f"the signature is valid for digest {claimed}, but the body hashes to "
-                    f"{actual}: the body was changed after signing"
-                )
-            return DIGEST_MISMATCH, f"claimed digest {claimed} but the body hashes to {actual}"
+    claimed = parse_digest_header(claimed_digest) if claimed_digest is not None else None
+    if claimed is not None and claimed != actual:
+        if _verifies(key, signature, parsed, claimed):
+            return DIGEST_MISMATCH, (
+                f"the signature is valid for digest {claimed}, but the body hashes to "
+                f"{actual}: the body was changed after signing"
+            )
+        return DIGEST_MISMATCH, f"claimed digest {claimed} but the body hashes to {actual}"
     for label, variant in _body_variants(body):
         if _verifies(key, signature, parsed, blake2b_digest(variant)):
             return DIGEST_MISMATCH, (
