@@ -143,7 +143,7 @@ def load_scenario(path: Path, root: Path | None = None) -> Scenario:
     errors = sorted(_scenario_validator().iter_errors(data), key=lambda e: list(e.path))
     if errors:
         error = min(errors, key=lambda e: len(list(e.path)))
-        where = list(error.absolute_path)
+        where = list(error.absolute_path) + _unknown_keys(error)[:1]
         raise ScenarioError(path, line_of(node, where), _key_name(where), _explain(error))
     root = root or find_scenarios_root(path.parent)
     steps = tuple(_build_step(raw, i, node, path, root) for i, raw in enumerate(data["steps"]))
@@ -157,12 +157,22 @@ def load_scenario(path: Path, root: Path | None = None) -> Scenario:
     )
 
 
+def _unknown_keys(error: Any) -> list[str]:
+    """The offending keys of an ``additionalProperties`` error (it is reported on the parent)."""
+    if error.validator != "additionalProperties" or not isinstance(error.instance, dict):
+        return []
+    known = error.schema.get("properties", {})
+    return [key for key in error.instance if key not in known]
+
+
 def _explain(error: Any) -> str:
     if error.validator == "additionalProperties":
         return f"unknown key ({error.message})"
-    if error.validator == "oneOf" and isinstance(error.instance, dict) \
-            and "send" not in error.instance and "expect" not in error.instance:
-        return "a step needs exactly one of `send:` or `expect:`"
+    if error.validator == "oneOf" and isinstance(error.instance, dict):
+        if "send" in error.instance and "expect" in error.instance:
+            return "a step has `send:` or `expect:`, not both"
+        if "send" not in error.instance and "expect" not in error.instance:
+            return "a step needs exactly one of `send:` or `expect:`"
     return str(error.message)
 
 
@@ -184,7 +194,8 @@ def _build_step(raw: dict[str, Any], index: int, node: yaml.Node | None, path: P
     try:
         within_s = parse_duration(within) if within else None
     except ValueError as exc:
-        raise ScenarioError(path, line, f"steps.{index}.within", str(exc)) from None
+        raise ScenarioError(path, line_of(node, ["steps", index, "within"]),
+                            f"steps.{index}.within", str(exc)) from None
     checks = raw.get("checks", ["schema", "rules"])
     return Step(
         kind=kind, action=action, name=raw.get("name", action), line=line, payload=payload,
