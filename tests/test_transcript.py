@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import secrets
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +15,6 @@ from freezegun import freeze_time
 
 from ondc_harness.checks.findings import Finding, Severity
 from ondc_harness.message import Message
-from ondc_harness.report import transcript as transcript_module
 from ondc_harness.report.transcript import Transcript, body_fields, new_run_dir
 from ondc_harness.wire.client import SyncAnswer
 from ondc_harness.wire.mailbox import Inbound
@@ -57,7 +57,7 @@ def test_new_run_dir_retries_when_the_name_is_taken(tmp_path: Path,
         calls.append(nbytes)
         return next(tokens)
 
-    monkeypatch.setattr(transcript_module.secrets, "token_hex", token_hex)
+    monkeypatch.setattr(secrets, "token_hex", token_hex)  # the module new_run_dir calls
     with freeze_time("2024-05-01 10:00:00"):
         first = new_run_dir(tmp_path)
         (first / "transcript.jsonl").write_text("earlier run\n", encoding="utf-8")
