@@ -107,7 +107,8 @@ class Registry:
                 continue
             key = entry.get("signing_public_key")
             uk = entry.get("unique_key_id") or entry.get("ukId")
-            if isinstance(key, str) and uk == unique_key_id:
+            owner = entry.get("subscriber_id")
+            if isinstance(key, str) and uk == unique_key_id and owner == subscriber_id:
                 return Subscriber(subscriber_id=subscriber_id, unique_key_id=unique_key_id,
                                   signing_public_key=key)
         return None
