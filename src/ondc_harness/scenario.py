@@ -226,6 +226,7 @@ def _check_answers(steps: tuple[Step, ...], path: Path) -> None:
         if step.unsolicited:
             continue
         wanted = step.answers or step.request_action
-        if wanted not in sent and callback_action_for(wanted) == step.action:
-            raise ScenarioError(path, step.line, "expect", f"{step.action} answers {wanted}, "
-                                "but no earlier step sends it; mark it `unsolicited: true`")
+        if wanted not in sent and (step.answers or callback_action_for(wanted) == step.action):
+            raise ScenarioError(path, step.line, "answers" if step.answers else "expect",
+                                f"{step.action} answers {wanted}, but no earlier step sends "
+                                "it; mark it `unsolicited: true`")
