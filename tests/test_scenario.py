@@ -288,6 +288,20 @@ def test_expect_after_its_request_is_not_enough_if_request_comes_later(
         in str(error)
 
 
+def test_answers_must_name_an_earlier_send(scenarios: Path) -> None:
+    """A typo in `answers:` would otherwise turn the step into an unsolicited wait silently."""
+    text = steps("""\
+        - send: select
+          payload: retail/payloads/select.yaml
+        - expect: on_select
+          answers: selct
+        """)
+    path, error = error_of(scenarios, text)
+    line = line_with(text, "- expect: on_select")
+    assert str(error) == (f"{path}:{line}: answers: on_select answers selct, but no earlier "
+                          "step sends it; mark it `unsolicited: true`")
+
+
 def test_unsolicited_expect_needs_no_request(scenarios: Path) -> None:
     text = steps("""\
         - expect: on_status
