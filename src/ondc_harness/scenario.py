@@ -17,6 +17,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from ondc_harness.durations import parse_duration
+from ondc_harness.jsonpaths import compile_path
 from ondc_harness.message import callback_action_for, request_action_for
 
 StepKind = Literal["send", "expect"]
@@ -196,6 +197,14 @@ def _build_step(raw: dict[str, Any], index: int, node: yaml.Node | None, path: P
     except ValueError as exc:
         raise ScenarioError(path, line_of(node, ["steps", index, "within"]),
                             f"steps.{index}.within", str(exc)) from None
+    for field_name, expressions in (("save", list(raw.get("save", {}).items())),
+                                    ("match", [(k, k) for k in raw.get("match", {})])):
+        for name, expression in expressions:
+            try:
+                compile_path(expression)
+            except ValueError as exc:
+                raise ScenarioError(path, line_of(node, ["steps", index, field_name, name]),
+                                    f"steps.{index}.{field_name}.{name}", str(exc)) from None
     checks = raw.get("checks", ["schema", "rules"])
     return Step(
         kind=kind, action=action, name=raw.get("name", action), line=line, payload=payload,
