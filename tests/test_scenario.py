@@ -302,6 +302,39 @@ def test_answers_must_name_an_earlier_send(scenarios: Path) -> None:
                           "step sends it; mark it `unsolicited: true`")
 
 
+@pytest.mark.parametrize(("line_text", "key", "field"), [
+    ("save: {provider_id: \"$.message.catalog[[0\"}", "steps.1.save.provider_id", "save"),
+    ("match: {\"$.message.order[?(@.state==)]\": Packed}",
+     "steps.1.match.$.message.order[?(@.state==)]", "match"),
+])
+def test_invalid_jsonpath_is_reported_at_load(scenarios: Path, line_text: str, key: str,
+                                              field: str) -> None:
+    text = steps(f"""\
+        - send: search
+          payload: retail/payloads/search.yaml
+        - expect: on_search
+          {line_text}
+        """)
+    path, error = error_of(scenarios, text)
+    assert str(error).startswith(f"{path}:{line_with(text, line_text)}: {key}: invalid JSONPath")
+
+
+def test_jsonpaths_used_by_save_and_match() -> None:
+    from ondc_harness.checks.access import MISSING
+    from ondc_harness.jsonpaths import every, first
+
+    doc = {"message": {"catalog": {"bpp/providers": [
+        {"id": "P1", "items": [{"id": "I1", "price": 1}, {"id": "I2", "price": 2}]}]}}}
+    assert first(doc, "$.message.catalog['bpp/providers'][0].id") == "P1"
+    assert first(doc, "$.message.catalog['bpp/providers'][0].items[?(@.id=='I2')].price") == 2
+    assert every(doc, "$..items[*].id") == ["I1", "I2"]
+    assert first(doc, "$.message.order") is MISSING
+    assert first(None, "$.message") is MISSING
+    assert first({"a": None}, "$.a") is None
+    with pytest.raises(ValueError, match=r"invalid JSONPath '\$\.\[\['"):
+        first(doc, "$.[[")
+
+
 def test_unsolicited_expect_needs_no_request(scenarios: Path) -> None:
     text = steps("""\
         - expect: on_status
