@@ -126,7 +126,7 @@ class InboundServer:
     async def _lookup(self, request: Request) -> JSONResponse:
         try:
             query = json.loads(await request.body())
-        except ValueError:
+        except (ValueError, RecursionError):
             return JSONResponse({"error": "lookup body must be JSON"}, status_code=400)
         entries = self.registry.lookup(query if isinstance(query, dict) else {})
         return JSONResponse([e.to_lookup() for e in entries])
