@@ -636,8 +636,10 @@ def test_lookup_answers_registry_entries(harness: Harness) -> None:
     assert by_key == []
     everyone = harness.http.post(f"{harness.base_url}/lookup", json={}).json()
     assert sorted(e["subscriber_id"] for e in everyone) == [HARNESS_ID, SELLER_ID]
-    broken = harness.http.post(f"{harness.base_url}/lookup", content=b"{not json")
-    assert broken.status_code == 400
+    for junk in (b"{not json", b"\xff", b"[" * 10_000 + b"]" * 10_000):
+        broken = harness.http.post(f"{harness.base_url}/lookup", content=junk)
+        assert broken.status_code == 400, junk[:20]
+        assert broken.json() == {"error": "lookup body must be JSON"}
 
 
 def test_registry_resolves_keys_from_a_remote_lookup(harness: Harness) -> None:
