@@ -16,6 +16,7 @@ REGENERATE = "ondc-harness rules --markdown > docs/rules.md"
 
 FAMILIES: Mapping[str, str] = {
     "CTX": "Context (any domain)",
+    "FLOW": "Flow steps (what a scenario expects)",
     "RET": "Retail",
     "IGM": "Issue & Grievance Management",
     "RSF": "Reconciliation & Settlement",
@@ -100,7 +101,8 @@ def _entry(rule: Rule) -> list[str]:
 def _family_sections(rules: list[Rule]) -> list[str]:
     lines: list[str] = []
     for family in sorted({family_of(rule.id) for rule in rules}):
-        lines += [f"## {family}: {FAMILIES.get(family, family)}", ""]
+        name = FAMILIES.get(family)
+        lines += [f"## {family}: {name}" if name else f"## {family}", ""]
         for rule in rules:
             if family_of(rule.id) == family:
                 lines += _entry(rule)
@@ -121,7 +123,7 @@ def render_rules_text(catalog: Mapping[str, Rule]) -> str:
         return ""
     width = max(len(rule.id) for rule in rules)
     lines = [
-        f"{rule.id:<{width}}  {rule.severity!s:<8}  {rule.title}"
+        f"{rule.id:<{width}}  {rule.severity!s:<8}  {' '.join(rule.title.split())}"
         f"  [{', '.join(sorted(rule.actions)) or 'all actions'}]"
         for rule in rules
     ]
