@@ -21,6 +21,10 @@ UNSOLICITED_CAPABLE = frozenset({"on_status", "on_update", "on_cancel", "on_issu
 """Callbacks a participant may push without a request; they are matched strictly by message_id
 when solicited, because an unsolicited push of the same action may arrive first."""
 
+MULTI_CALLBACK = frozenset({"on_search"})
+"""Callbacks a participant may legitimately send several of for one request (catalogue pages,
+one per provider), so a repeated message_id is not a duplicate."""
+
 
 @dataclass
 class Inbound:
@@ -118,12 +122,15 @@ class Mailbox:
 
     def _classify(self, inbox: FlowInbox, inbound: Inbound) -> Delivery:
         action, message_id = inbound.message.action, inbound.message.message_id
-        for earlier in inbox.received:
-            if (earlier.message.action == action and message_id
-                    and earlier.message.message_id == message_id and earlier.usable):
-                return Delivery.DUPLICATE
+        if action not in MULTI_CALLBACK:
+            for earlier in inbox.received:
+                if (earlier.message.action == action and message_id
+                        and earlier.message.message_id == message_id and earlier.usable):
+                    return Delivery.DUPLICATE
         for gone in inbox.expired:
-            if gone.action == action and (gone.message_id in (None, message_id)):
+            # Only a solicited wait has a ttl; an unsolicited push has no deadline to miss.
+            if gone.action == action and gone.message_id is not None \
+                    and gone.message_id == message_id:
                 return Delivery.LATE
         return Delivery.ACCEPTED
 
@@ -157,16 +164,12 @@ class Mailbox:
             inbox.waiting_actions.add(action)
             try:
                 while True:
-                    found = self._find(inbox, action, message_id, match, final=False)
+                    found = self._find(inbox, action, message_id, match)
                     if found is not None:
                         inbox.consumed.add(found.seq)
                         return found
                     remaining = deadline - time.monotonic()
                     if remaining <= 0:
-                        found = self._find(inbox, action, message_id, match, final=True)
-                        if found is not None:
-                            inbox.consumed.add(found.seq)
-                            return found
                         inbox.expired.append(_Expired(action, message_id, deadline))
                         return None
                     self._cond.wait(remaining)
@@ -174,7 +177,7 @@ class Mailbox:
                 inbox.waiting_actions.discard(action)
 
     def _find(self, inbox: FlowInbox, action: str, message_id: str | None,
-              match: Matcher | None, *, final: bool) -> Inbound | None:
+              match: Matcher | None) -> Inbound | None:
         candidates = [
             r for r in inbox.received
             if r.seq not in inbox.consumed and r.message.action in (action, "")
@@ -183,8 +186,8 @@ class Mailbox:
             for r in candidates:
                 if r.message.message_id == message_id:
                     return r
-            if action in UNSOLICITED_CAPABLE and not final:
-                return None
+            if action in UNSOLICITED_CAPABLE:
+                return None  # another id may be a legitimate unsolicited push, not our answer
             for r in candidates:
                 if r.message.message_id not in inbox.sent_message_ids:
                     return r
