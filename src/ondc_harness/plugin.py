@@ -137,6 +137,6 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if session is None or not session.records:
         return
     terminalreporter.section("ONDC conformance summary")
-    for line in render_summary(summarise(session.records)):
+    for line in render_summary(summarise(session.summary_records())):
         terminalreporter.write_line(line)
     terminalreporter.write_line(f"evidence: {session.run_dir}")

@@ -139,14 +139,27 @@ class HarnessSession:
                                            result.outcome.value,
                                            [f.to_dict() for f in result.findings]))
 
+    def summary_records(self) -> list[StepRecord]:
+        """Step records plus one for callbacks that belong to no flow (WIRE-CALLBACK-004)."""
+        from ondc_harness.checks import runner_rules as rr
+        from ondc_harness.checks.catalog import get_rule
+
+        records = list(self.records)
+        orphans = [
+            {"rule": rr.CALLBACK_UNKNOWN, "severity": str(get_rule(rr.CALLBACK_UNKNOWN).severity),
+             "action": r.message.action or "?", "path": "$.context.transaction_id",
+             "message": f"{r.message.action or 'message'} to {r.path} names transaction "
+                        f"{r.message.transaction_id or '(none)'}, which no flow of this run "
+                        "started; answered NACK"}
+            for r in self.mailbox.orphans
+        ]
+        if orphans:
+            records.append(StepRecord("(no flow)", "unknown transaction", "failed", orphans))
+        return records
+
     def write_summary(self) -> None:
         from ondc_harness.report.summary import summarise
 
-        data = summarise(self.records)
-        data["orphans"] = [
-            {"path": r.path, "action": r.message.action,
-             "transaction_id": r.message.transaction_id}
-            for r in self.mailbox.orphans
-        ]
+        data = summarise(self.summary_records())
         (self.run_dir / "summary.json").write_text(json.dumps(data, indent=2, default=str),
                                                    encoding="utf-8")
