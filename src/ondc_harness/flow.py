@@ -241,10 +241,13 @@ class FlowRun:
             what = (f"for {sent.message.action} (message_id {sent.message.message_id})"
                     if sent else "(unsolicited)")
             wanted = f" matching {step.match}" if step.match else ""
+            others = self._unclaimed_ids(step.action)
+            meanwhile = (f"; meanwhile {len(others)} other {step.action} arrived, with "
+                         f"message_id {', '.join(others[:3])}" if others else "")
             return StepResult(step, Outcome.BROKEN, findings=[Finding(
                 rule_id=rr.CALLBACK_MISSING, severity=get_rule(rr.CALLBACK_MISSING).severity,
                 action=step.action, path="$",
-                message=f"no {step.action}{wanted} {what} within {budget}")],
+                message=f"no {step.action}{wanted} {what} within {budget}{meanwhile}")],
                 note=f"no {step.action} arrived within {budget}")
         received_at = time.monotonic()
         result = StepResult(step, Outcome.PASSED, inbound=inbound,
@@ -265,6 +268,11 @@ class FlowRun:
         result.findings.extend(self._save(step, message))
         result.overhead_s = time.monotonic() - received_at
         return result
+
+    def _unclaimed_ids(self, action: str) -> list[str]:
+        """Message ids of ``action`` callbacks that arrived but no step has taken."""
+        return [r.message.message_id or "(none)" for r in self.inbox.received
+                if r.message.action == action and r.seq not in self.inbox.consumed]
 
     def _checks(self, step: Step, message: Message) -> list[Finding]:
         wants = {c for c in step.checks if isinstance(c, str)}

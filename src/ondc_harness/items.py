@@ -35,14 +35,6 @@ class StepFailed(AssertionError):
         self.result = result
 
 
-class PrerequisiteBroken(Exception):
-    """An earlier step of the flow broke, so this step cannot run."""
-
-    def __init__(self, broken: StepResult) -> None:
-        super().__init__(f"prerequisite step {broken.step.name!r} broke: {broken.note}")
-        self.broken = broken
-
-
 def is_suite_file(path: Path) -> bool:
     return path.suffix in (".yaml", ".yml") and "suites" in path.parts
 
@@ -114,7 +106,8 @@ class StepItem(pytest.Item):
             allure_glue.attach_result(self.config, result, prerequisite=True)
         broken = flow.broken_step(self.index)
         if broken is not None:
-            raise PrerequisiteBroken(broken)
+            # pytrace=False: an error that reads as the broken step, not as a traceback.
+            pytest.fail(render_prerequisite(self.scenario, self.step, broken), pytrace=False)
 
     def runtest(self) -> None:
         flow = self.flow_collector.flow_run()
@@ -131,8 +124,6 @@ class StepItem(pytest.Item):
             return render_step_failure(self.scenario, exc.result,
                                        get_session(self.config).settings.fail_on,
                                        get_session(self.config).transcript.path)
-        if isinstance(exc, PrerequisiteBroken):
-            return render_prerequisite(self.scenario, self.step, exc.broken)
         if isinstance(exc, ScenarioError):
             return str(exc)
         return str(super().repr_failure(excinfo))

@@ -77,6 +77,6 @@ def render_prerequisite(scenario: Scenario, step: Step, broken: StepResult) -> s
         f"({scenario.path}:{broken.step.line}) broke.",
         f"  {broken.note}" if broken.note else "",
     ]
-    for finding in broken.findings:
-        lines += finding_lines(finding, Severity.MINOR)
+    for finding in sorted(broken.findings, key=lambda f: -f.severity)[:1]:
+        lines.append(f"  {finding.rule_id}: {finding.message}")
     return "\n".join(line for line in lines if line)

@@ -17,7 +17,7 @@ from ondc_harness.checks.findings import Finding
 from ondc_harness.message import Message
 
 UNSOLICITED_CAPABLE = frozenset({"on_status", "on_update", "on_cancel", "on_issue",
-                                 "on_issue_status", "on_search"})
+                                 "on_issue_status"})
 """Callbacks a participant may push without a request; they are matched strictly by message_id
 when solicited, because an unsolicited push of the same action may arrive first."""
 
