@@ -6,6 +6,7 @@ so a changed value is always reported the same way: the exact path, what it was,
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -38,6 +39,11 @@ def _to_json_path(deep_path: str, base: str) -> str:
     return out
 
 
+def _canonical(value: Any) -> str:
+    """Exact JSON text: unlike ``==`` it tells ``1`` from ``true`` and ``1.0``."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=repr)
+
+
 def diff_paths(old: Any, new: Any, *, base: str = "$",
                exclude_regex_paths: list[str] | None = None) -> list[Change]:
     """Every difference between ``old`` and ``new`` as :class:`Change` objects, path-sorted."""
@@ -47,6 +53,8 @@ def diff_paths(old: Any, new: Any, *, base: str = "$",
         if new is MISSING and old is not MISSING:
             return [Change(base, "removed", old, None)]
         return []
+    if _canonical(old) == _canonical(new):
+        return []  # the common case, and far cheaper than building a DeepDiff
     diff = DeepDiff(old, new, exclude_regex_paths=exclude_regex_paths or [], verbose_level=2,
                     ignore_order=False)
     changes: list[Change] = []
