@@ -44,6 +44,7 @@ def on_search_message(market: Marketplace, domain: str) -> Json:
 
 
 def provider_json(provider: Provider) -> Json:
+    """One provider: its store and timings, fulfillments, menus and custom groups, items."""
     store = provider.store
     body: Json = {
         "id": provider.id,
