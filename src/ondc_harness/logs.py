@@ -151,7 +151,7 @@ def _parse_concatenated(text: str) -> list[Any] | None:
     """Several JSON values one after another (JSON Lines, or ``}{`` appended by a logger) as a
     list, or ``None`` when the text is not such a sequence."""
     decoder = json.JSONDecoder()
-    values = []
+    values: list[Any] = []
     position = 0
     while True:
         while position < len(text) and text[position] in " \t\r\n":
