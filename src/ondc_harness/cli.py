@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ondc_harness.checks.catalog import load_all
+from ondc_harness.report.offline import DEFAULT_FAIL_ON, run_check, severity_argument
 from ondc_harness.report.rules_doc import render_rules_markdown, render_rules_text
 from ondc_harness.wire.signing import (
     KeyPair,
@@ -277,6 +278,28 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- check ------------------------------------------------------------------------------------
+
+def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    check = commands.add_parser(
+        "check", help="check recorded logs offline (a payload file, a flow folder or a tree)",
+        description="Run the live checks on recorded payloads; see docs/offline.md.")
+    check.add_argument("path", type=Path, metavar="PATH")
+    check.add_argument("--json", action="store_true", help="print the report as JSON")
+    check.add_argument("--fail-on", type=severity_argument, default=DEFAULT_FAIL_ON,
+                       metavar="SEVERITY",
+                       help="exit 1 when a finding is at or above this (default: major)")
+    check.set_defaults(handler=_cmd_check)
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    """Offline checks; the logic lives in report/offline.py and logs.py."""
+    try:
+        return run_check(args.path, as_json=args.json, fail_on=args.fail_on, out=sys.stdout)
+    except FileNotFoundError:
+        raise UsageError(f"no such file or directory: {args.path}") from None
+
+
 # --- wiring ----------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -288,6 +311,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_sign(commands)
     _add_verify(commands)
     _add_rules(commands)
+    _add_check(commands)
     return parser
 
 
