@@ -308,12 +308,13 @@ def _drop_duplicates(messages: list[Message], folder: str) -> tuple[list[Message
     """Identical payloads are one step: keep one copy and skip the others.
 
     A payload saved in its own file wins over its copy inside a bundle (a validator input
-    file, an array), so findings name the step's own file.
+    file, an array), and ``on_init.json`` over ``on_init (1).json``, so findings name the
+    step's own file.
     """
     first_seen: dict[str, str] = {}
     kept: set[int] = set()
     skipped: list[Skipped] = []
-    for index in sorted(range(len(messages)), key=lambda i: (_is_bundled(messages[i]), i)):
+    for index in sorted(range(len(messages)), key=lambda i: _preference(messages[i], i)):
         message = messages[index]
         key = _fingerprint(message.payload)
         if key in first_seen:
@@ -325,8 +326,9 @@ def _drop_duplicates(messages: list[Message], folder: str) -> tuple[list[Message
     return [m for i, m in enumerate(messages) if i in kept], skipped
 
 
-def _is_bundled(message: Message) -> bool:
-    return "#" in (message.file or "") or "[" in (message.file or "")
+def _preference(message: Message, index: int) -> tuple[bool, int, int]:
+    name = message.file or ""
+    return ("#" in name or "[" in name, len(name), index)
 
 
 def _join(folder: str, name: str) -> str:

@@ -108,7 +108,7 @@ def flow_lines(report: FlowReport, fail_on: Severity) -> list[str]:
         return [f"{heading}: no findings"]
     lines = [heading]
     for action, findings in _by_action(report.findings).items():
-        lines.append(f"  {action}")
+        lines.append(f"  {action if action != '?' else '(no action)'}")
         for finding in _ordered(findings):
             flag = "FAIL" if finding.severity >= fail_on else "note"
             lines.append(f"    [{flag}] {finding.rule_id} ({finding.severity}) "
