@@ -144,7 +144,8 @@ def declare(
 def load_all() -> dict[str, Rule]:
     """Import every rule module (idempotent) and return the catalogue."""
     import ondc_harness.checks.rules
-    import ondc_harness.checks.runner_rules  # noqa: F401
+    import ondc_harness.checks.runner_rules
+    import ondc_harness.logs  # noqa: F401  (declares the FILE-* findings of offline checking)
 
     return CATALOG
 
