@@ -15,8 +15,10 @@ from typing import Any
 
 import pytest
 
+from ondc_harness.checks.findings import Finding, Severity
 from ondc_harness.cli import main
-from ondc_harness.logs import FILE_NO_TRANSACTION, FILE_NOT_JSON
+from ondc_harness.logs import FILE_NO_TRANSACTION, FILE_NOT_JSON, FlowReport, LoadResult
+from ondc_harness.report.offline import flow_lines, render_json
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "logs"
 MESSY = FIXTURES / "flow_messy"
@@ -65,7 +67,8 @@ def test_findings_are_grouped_under_their_action(capsys: pytest.CaptureFixture[s
     lines = out.splitlines()
     at = lines.index(f"    [FAIL] {FILE_NO_TRANSACTION} (major) orphan.json "
                      "$.context.transaction_id")
-    assert lines[at - 1] == "  on_status"
+    headers = [line for line in lines[:at] if line.startswith("  ") and line[2] != " "]
+    assert headers[-1] == "  on_status"
 
 
 def test_below_the_threshold_a_finding_is_a_note(capsys: pytest.CaptureFixture[str]) -> None:
@@ -160,7 +163,8 @@ def test_a_single_payload_file_can_be_checked(capsys: pytest.CaptureFixture[str]
     code, document = run_json(capsys, str(MESSY / "orphan.json"))
     assert code == 1
     [flow] = document["flows"]
-    assert [f["rule"] for f in flow["findings"]] == [FILE_NO_TRANSACTION]
+    assert FILE_NO_TRANSACTION in [f["rule"] for f in flow["findings"]]
+    assert {f["file"] for f in flow["findings"]} == {"orphan.json"}
 
 
 # --- the installed console script ------------------------------------------------------------
@@ -187,3 +191,16 @@ def test_real_logs_sample_has_no_internal_error(capsys: pytest.CaptureFixture[st
         code, document = run_json(capsys, str(folder))
         assert code in (0, 1), folder
         assert document["summary"]["internal_errors"] == 0, folder
+
+
+def test_identical_findings_are_shown_once_with_a_count() -> None:
+    repeated = Finding("RET-QUOTE-001", Severity.CRITICAL, "on_init", "$.message.order.quote",
+                       "quote: an element of on_select is missing", file="on_init.json")
+    other = Finding("FILE-TXN-001", Severity.MAJOR, "on_init", "$.context", "other",
+                    file="on_init.json")
+    report = FlowReport("logs/flow", "ONDC:RET10", "1.2.0", "t1", [repeated] * 3 + [other], 1)
+    lines = flow_lines(report, Severity.MAJOR)
+    assert lines[2] == "    [FAIL] RET-QUOTE-001 (critical) on_init.json $.message.order.quote (×3)"
+    assert lines[4] == "    [FAIL] FILE-TXN-001 (major) on_init.json $.context"
+    assert len(json.loads(render_json([report], LoadResult(), Severity.MAJOR))["flows"][0][
+        "findings"]) == 4

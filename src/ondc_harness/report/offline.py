@@ -102,6 +102,18 @@ def _flow_heading(report: FlowReport) -> str:
     return f"{report.path} — files that hold no checkable payload"
 
 
+def _collapsed(findings: list[Finding]) -> list[tuple[Finding, int]]:
+    """Identical findings (same rule, file, path and message) once, with how many there were:
+    one defect repeated per breakup line should not bury the rest of the report."""
+    counts: Counter[tuple[str, str, str, str]] = Counter()
+    first: dict[tuple[str, str, str, str], Finding] = {}
+    for finding in _ordered(findings):
+        key = (finding.rule_id, finding.file or "", finding.path, finding.message)
+        counts[key] += 1
+        first.setdefault(key, finding)
+    return [(finding, counts[key]) for key, finding in first.items()]
+
+
 def flow_lines(report: FlowReport, fail_on: Severity) -> list[str]:
     heading = _flow_heading(report)
     if not report.findings:
@@ -109,10 +121,11 @@ def flow_lines(report: FlowReport, fail_on: Severity) -> list[str]:
     lines = [heading]
     for action, findings in _by_action(report.findings).items():
         lines.append(f"  {action if action != '?' else '(no action)'}")
-        for finding in _ordered(findings):
+        for finding, count in _collapsed(findings):
             flag = "FAIL" if finding.severity >= fail_on else "note"
+            times = f" (×{count})" if count > 1 else ""
             lines.append(f"    [{flag}] {finding.rule_id} ({finding.severity}) "
-                         f"{finding.file or '-'} {finding.path}")
+                         f"{finding.file or '-'} {finding.path}{times}")
             lines.append(f"           {finding.message}")
     return lines
 
