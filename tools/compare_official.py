@@ -1,0 +1,489 @@
+"""Compare the harness's offline findings with the official log validator's verdicts.
+
+For every verdict file in a real-logs tree, the harness checks the same payloads the official
+tool saw and the two lists of findings are compared flow by flow:
+
+- **which payloads**: the payloads embedded in the verdict (``response.payload``) when there
+  are some, since that is exactly what the official tool checked; otherwise the verdict's own
+  folder; otherwise (a ``Reports/Flow 1 report.json`` style verdict) the folder beside it
+  whose name matches the flow named in the verdict's file name;
+- **matching**: official messages have no rule ids, so both sides are mapped to a *topic*
+  (quote, fulfillment, context/timestamp, cancellation, billing, payment, ...) by keywords,
+  and an official finding counts as *also reported* when the harness has a finding of the
+  same topic on the same action in the same flow.  This is a heuristic: it over-matches when
+  one flow has several defects of one topic, and it is only as good as the keyword table.
+
+Writes a markdown summary (agreement per topic, per flow, and the notable misses with a status
+line each).  Re-runnable: it compares against whatever rules exist when it runs.
+
+    python tools/compare_official.py [REAL_LOGS] [--out docs/official-agreement.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ondc_harness.checks.catalog import CATALOG, load_all
+from ondc_harness.logs import FlowReport, LoadResult, check_flows, check_path, iter_folders
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_LOGS = REPO.parent / "shared" / "ondc" / "real-logs"
+DEFAULT_OUT = REPO / "docs" / "official-agreement.md"
+
+ACTIONS = sorted({
+    *(f"{prefix}{base}" for prefix in ("", "on_") for base in (
+        "search", "select", "init", "confirm", "status", "track", "cancel", "update", "rating",
+        "support", "issue", "issue_status", "settle", "recon", "report")),
+    "catalog_rejection"}, key=len, reverse=True)
+IGM_ACTIONS = frozenset({"issue", "on_issue", "issue_status", "on_issue_status"})
+RSF_ACTIONS = frozenset({"settle", "on_settle", "recon", "on_recon", "report", "on_report"})
+
+# First match wins; applied to the official key + message, and to the harness rule id + title.
+_TOPIC_PATTERNS = [
+    ("file", r"^FILE-|json cannot be empty|missing required data"),
+    ("schema", r"^SCHEMA-|schemaerr|must have required property|must be equal to|must match "
+               r"|must not have additional|must be (string|object|array|number|integer)"
+               r"|allowed values"),
+    ("cancellation", r"-CANCEL-|cancel|\brto|rto[a-z]*(ff|obj|/)|precancel|reason|liquidat"
+                     r"|return"),
+    ("quote", r"-QUOTE-|quote|breakup|brkup|price|trail"),
+    ("billing", r"-BILL-|billing"),
+    ("payment", r"-PAY-|payment|settlement|sttlmnt|finder|collected_by"),
+    ("fulfillment", r"-FULF-|fulfil|\bff|ff(obj|/)|\btat\b|ttstat|time_to_ship|gps|store"
+                    r"|(start|end)/(time|location)|tracking|track|pickup|geocod|rgc-"),
+    ("tags/tax", r"gst|\bpan|pan_id|tax"),
+    ("order state", r"-STATE-|order\.?state|status"),
+    ("catalog", r"-CATALOG-|catalog|provider|prvdr|item|categor|descriptor|variant|varient"
+                r"|serviceab|statutory|attribute|\bean\b|custom|offer"),
+    ("context", r"^CTX-|context|timestamp|tmpstmp|ttl|message_id|message id|transaction_id"
+                r"|transaction id|city|domain|bap_|bpp_|created_at|updated_at"),
+]
+TOPICS = [(name, re.compile(pattern, re.I)) for name, pattern in _TOPIC_PATTERNS]
+#: Topics that win over the IGM/RSF grouping: a schema error is a schema error anywhere.
+GLOBAL_TOPICS = frozenset({"file", "schema"})
+
+# What we learnt about official checks by reading the payloads behind them: (regex on the
+# official key + message, status line).  Checked against the flows that carry most of them.
+KNOWN: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.I), why) for p, why in [
+    (r"\[object Object\]",
+     "official false alarm: the validator prints a JavaScript object instead of reading its "
+     "url field"),
+    (r"org\.name should be \"igm-mock-service",
+     "official false alarm: demands the mock service's own name for every actor of a "
+     "certification flow, a property of the test set-up, not of the participant"),
+    (r"No corresponding action found for on_track",
+     "official false alarm: on_track without a logged track request is legitimate when the "
+     "buyer tracks through another channel; the harness only compares pairs it has"),
+    (r"^priceErr.*Warning:",
+     "official warning, not a failure: the validator itself labels it a warning"),
+    (r"while comparing quote object of",
+     "official false alarm in the flows examined: breakup lines are keyed by item_id, so an "
+     "item ordered twice with different customisations (F&B), or the lines of fulfillment "
+     "options not chosen (multi-fulfillment on_select), read as mismatches although the "
+     "quotes are equal; the harness's RET-XSTEP-004 repeats it for the second case"),
+    (r"should be a valid fulfillment_id as provided in message\.items",
+     "official false alarm: the lines belong to fulfillment options offered in "
+     "on_select.fulfillments; a breakup id may be any item or fulfillment id "
+     "(RULES-REFERENCE.md on_select)"),
+    (r"does not exist in items\[\] \(should be a valid item id\)",
+     "official false alarm in the flows examined: tax/packing lines on a fulfillment id, "
+     "as in the official 1.2.5 examples"),
+    (r"Reverse Geocoding",
+     "not implemented by design: needs a reverse-geocoding service; the offline checker "
+     "makes no network calls"),
+    (r"JSON cannot be empty|Missing required data",
+     "covered for step files (FILE-PAYLOAD-001, FILE-JSON-001); an empty slot inside a "
+     "validator input bundle is skipped by design (bundles carry slots for unused steps)"),
+]]
+
+
+@dataclass(frozen=True)
+class Official:
+    step: str
+    action: str
+    key: str
+    message: str
+
+    @property
+    def kind(self) -> str:
+        """The official check, without indexes: ``schemaErr12`` → ``schemaErr``."""
+        return re.sub(r"\d+", "", self.key).strip("_[]/") or self.key
+
+    @property
+    def text(self) -> str:
+        return f"{self.key} {self.message}"
+
+    @property
+    def topic(self) -> str:
+        return topic_of(self.action, self.text)
+
+    @property
+    def match_key(self) -> tuple[str, str, str]:
+        return (self.action, self.topic, plain_topic(self.text))
+
+
+@dataclass(frozen=True)
+class Harness:
+    action: str
+    rule: str
+    message: str
+
+    @property
+    def text(self) -> str:
+        title = CATALOG[self.rule].title if self.rule in CATALOG else ""
+        return f"{self.rule} {title}"
+
+    @property
+    def topic(self) -> str:
+        return topic_of(self.action, self.text)
+
+    @property
+    def match_key(self) -> tuple[str, str, str]:
+        return (self.action, self.topic, plain_topic(self.text))
+
+
+@dataclass
+class FlowComparison:
+    verdict: str
+    checked: str
+    official: list[Official] = field(default_factory=list)
+    harness: list[Harness] = field(default_factory=list)
+
+    def also_reported(self) -> list[Official]:
+        keys = {h.match_key for h in self.harness}
+        return [o for o in self.official if o.match_key in keys]
+
+    def missed(self) -> list[Official]:
+        keys = {h.match_key for h in self.harness}
+        return [o for o in self.official if o.match_key not in keys]
+
+    def extra(self) -> list[Harness]:
+        keys = {o.match_key for o in self.official}
+        return [h for h in self.harness if h.match_key not in keys]
+
+
+# --- mapping to topics -----------------------------------------------------------------------
+
+def action_of(step: str) -> str:
+    """``on_status_packed`` → ``on_status``; ``ret_on_issue`` → ``on_issue``; ``/on_init/0`` →
+    ``on_init``."""
+    name = step.strip("/").split("/")[0].lower()
+    name = re.sub(r"^(ret|lsp)_", "", name)
+    for action in ACTIONS:
+        if name == action or name.startswith(action + "_"):
+            return action
+    return name
+
+
+def plain_topic(text: str) -> str:
+    """The first keyword topic of ``text`` (see ``TOPICS``), or ``other``."""
+    for name, pattern in TOPICS:
+        if pattern.search(text):
+            return name
+    return "other"
+
+
+def topic_of(action: str, text: str) -> str:
+    """IGM and RSF findings are grouped under their framework, except schema and file ones;
+    matching still uses the keyword topic inside them (``match_key``)."""
+    topic = plain_topic(text)
+    if topic in GLOBAL_TOPICS:
+        return topic
+    if action in IGM_ACTIONS:
+        return "igm"
+    if action in RSF_ACTIONS:
+        return "rsf"
+    return topic
+
+
+# --- reading verdicts ------------------------------------------------------------------------
+
+def official_findings(verdict: Any) -> list[Official]:
+    """Every official finding in any of the verdict shapes seen in real logs."""
+    if not isinstance(verdict, dict):
+        return []
+    response = verdict.get("response")
+    if isinstance(response, dict):
+        return list(_from_report(response.get("report")))
+    report = verdict.get("logReport", verdict)
+    if isinstance(report, dict) and ("Schema" in report or "Message" in report
+                                     or "Context" in report or not report):
+        return list(_from_log_report(report))
+    return list(_from_report(verdict))
+
+
+def _from_report(report: Any) -> Iterator[Official]:
+    """``{step: {key: message}}`` (or ``{step: message}``) of the Retail/IGM/RSF validator."""
+    if not isinstance(report, dict):
+        return
+    for step, errors in report.items():
+        if isinstance(errors, dict):
+            for key, message in errors.items():
+                yield Official(step, action_of(step), str(key), _text(message))
+        else:
+            yield Official(step, action_of(step), step, _text(errors))
+
+
+def _from_log_report(report: dict[str, Any]) -> Iterator[Official]:
+    """The logistics utility: ``Schema`` messages start with ``/action/index/...``."""
+    schema = report.get("Schema")
+    if isinstance(schema, dict):
+        for key, message in schema.items():
+            text = _text(message)
+            yield Official(text.split(" ")[0], action_of(text), str(key), text)
+    for section in ("Context", "Message"):
+        yield from _from_report(report.get(section))
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def embedded_payload(verdict: Any) -> Any:
+    response = verdict.get("response") if isinstance(verdict, dict) else None
+    return response.get("payload") if isinstance(response, dict) else None
+
+
+# --- finding what the verdict was about ------------------------------------------------------
+
+_REPORT_WORDS = re.compile(
+    r"log|utility|validation|validity|validition|validator|report|response|resp|output|tool"
+    r"|json|copy|\d*$", re.I)
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def flow_token(verdict_name: str) -> str:
+    """``log_utility_report_flow1.json`` → ``flow1``; ``Flow 6A report.json`` → ``flow6a``."""
+    stem = Path(verdict_name).stem
+    words = [w for w in re.split(r"[\s_\-.()]+", stem) if w and not _REPORT_WORDS.fullmatch(w)]
+    return _norm("".join(words))
+
+
+def matching_folder(verdict: Path) -> Path | None:
+    """The folder beside a payload-less verdict whose name matches the flow it names."""
+    token = flow_token(verdict.name)
+    if not token:
+        return None
+    candidates = [d for base in (verdict.parent, verdict.parent.parent)
+                  for d in sorted(base.iterdir()) if d.is_dir() and d != verdict.parent]
+    exact = [d for d in candidates if _norm(d.name) == token]
+    prefixed = [d for d in candidates if _norm(d.name).startswith(token)]
+    if exact:
+        return exact[0]
+    return prefixed[0] if len(prefixed) == 1 else None
+
+
+def harness_reports(verdict: Path, value: Any, part: LoadResult,
+                    root: Path) -> tuple[str, list[FlowReport]] | None:
+    """What the harness finds on the verdict's payloads, and what those payloads were."""
+    payload = embedded_payload(value)
+    if isinstance(payload, dict) and payload:
+        with tempfile.TemporaryDirectory() as folder:
+            (Path(folder) / "payload.json").write_text(json.dumps({"payload": payload}))
+            return "payloads embedded in the verdict", check_path(Path(folder))[0]
+    if any(flow.messages for flow in part.flows):
+        return _relative(verdict.parent, root), check_flows(part)
+    beside = matching_folder(verdict)
+    if beside is None:
+        return None
+    return _relative(beside, root), check_path(beside)[0]
+
+
+def _harness_action(action: str, file: str | None) -> str:
+    """A file the loader could not read has no action; its name usually says the step."""
+    if action != "?" or not file:
+        return action
+    return action_of(Path(file.split("#")[0]).stem)
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root)) or "."
+    except ValueError:
+        return str(path)
+
+
+# --- the comparison --------------------------------------------------------------------------
+
+def verdicts_in(root: Path) -> Iterator[tuple[Path, LoadResult]]:
+    for part in iter_folders(root):
+        for skipped in part.skipped:
+            if skipped.reason.startswith("verdict file"):
+                yield Path(skipped.file), part
+
+
+def compare(root: Path) -> tuple[list[FlowComparison], list[str]]:
+    """One comparison per verdict; the verdicts whose payloads could not be found."""
+    load_all()
+    compared: list[FlowComparison] = []
+    unmatched: list[str] = []
+    for verdict, part in verdicts_in(root):
+        value = json.loads(verdict.read_bytes())
+        found = harness_reports(verdict, value, part, root)
+        if found is None:
+            unmatched.append(_relative(verdict, root))
+            continue
+        checked, reports = found
+        harness = [Harness(_harness_action(f.action, f.file), f.rule_id, f.message)
+                   for r in reports for f in r.findings]
+        compared.append(FlowComparison(_relative(verdict, root), checked,
+                                       official_findings(value), harness))
+    return compared, unmatched
+
+
+# --- rendering -------------------------------------------------------------------------------
+
+def _percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.0f}%" if whole else "–"
+
+
+def topic_rows(flows: list[FlowComparison]) -> list[str]:
+    official = Counter(o.topic for f in flows for o in f.official)
+    also = Counter(o.topic for f in flows for o in f.also_reported())
+    harness = Counter(h.topic for f in flows for h in f.harness)
+    extra = Counter(h.topic for f in flows for h in f.extra())
+    rows = ["| topic | official findings | also reported by the harness | agreement "
+            "| harness findings | of which the official tool did not report |",
+            "|---|---:|---:|---:|---:|---:|"]
+    for topic in sorted(set(official) | set(harness), key=lambda t: (-official[t], t)):
+        rows.append(f"| {topic} | {official[topic]} | {also[topic]} | "
+                    f"{_percent(also[topic], official[topic])} | {harness[topic]} | "
+                    f"{extra[topic]} |")
+    return rows
+
+
+def flow_rows(flows: list[FlowComparison]) -> list[str]:
+    rows = ["| verdict | payloads checked | official | also reported | missed | harness only |",
+            "|---|---|---:|---:|---:|---:|"]
+    for flow in sorted(flows, key=lambda f: f.verdict):
+        rows.append(f"| `{flow.verdict}` | `{flow.checked}` | {len(flow.official)} | "
+                    f"{len(flow.also_reported())} | {len(flow.missed())} | "
+                    f"{len(flow.extra())} |")
+    return rows
+
+
+def status_of(kind: str, examples: list[Official], flows: list[FlowComparison]) -> str:
+    """Why the harness does not report this official check (curated, else computed)."""
+    for pattern, why in KNOWN:
+        if any(pattern.search(o.text) for o in examples):
+            return why
+    topic, action = plain_topic(examples[0].text), examples[0].action
+    if topic == "schema" and not any(h.rule == "SCHEMA-001" for f in flows for h in f.harness):
+        return "not yet implemented: JSON Schema validation (SCHEMA-001) reports nothing yet"
+    matched = sum(1 for f in flows for o in f.also_reported()
+                  if o.kind == kind and o.action == action)
+    if matched:
+        return f"partly covered: the harness reports {matched} of these ({topic})"
+    rules = [r.id for r in CATALOG.values() if r.fn is not None
+             and plain_topic(f"{r.id} {r.title}") == topic
+             and (not r.actions or action in r.actions)]
+    if rules:
+        return (f"rules exist ({', '.join(sorted(rules)[:4])}) but did not fire here: check "
+                "whether the official finding is a false alarm")
+    return f"not yet implemented (no harness rule on {topic} for {action})"
+
+
+def miss_rows(flows: list[FlowComparison], limit: int) -> list[str]:
+    missed: dict[tuple[str, str], list[Official]] = {}
+    for flow in flows:
+        for official in flow.missed():
+            missed.setdefault((official.kind, official.action), []).append(official)
+    rows = ["| official check | topic | missed | example | status |", "|---|---|---:|---|---|"]
+    ranked = sorted(missed.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:limit]
+    for (kind, _), examples in ranked:
+        example = examples[0]
+        text = example.message.replace("|", "\\|").replace("\n", " ")[:140]
+        rows.append(f"| `{kind}` ({example.action}) | {example.topic} | {len(examples)} | "
+                    f"{text} | {status_of(kind, examples, flows)} |")
+    return rows
+
+
+def extra_rows(flows: list[FlowComparison]) -> list[str]:
+    """Harness findings on topics the official tool was silent about, per rule: the list
+    rule authors review for false positives."""
+    extra = Counter(h.rule for f in flows for h in f.extra())
+    rows = ["| rule | findings the official tool did not report | title |", "|---|---:|---|"]
+    for rule, count in sorted(extra.items(), key=lambda kv: (-kv[1], kv[0])):
+        title = CATALOG[rule].title if rule in CATALOG else ""
+        rows.append(f"| {rule} | {count} | {title.replace('|', '/')} |")
+    return rows
+
+
+def render(flows: list[FlowComparison], unmatched: list[str], root: Path) -> str:
+    official = sum(len(f.official) for f in flows)
+    also = sum(len(f.also_reported()) for f in flows)
+    harness = sum(len(f.harness) for f in flows)
+    extra = sum(len(f.extra()) for f in flows)
+    rules = sum(1 for r in CATALOG.values() if r.fn is not None)
+    lines = [
+        "# Agreement with the official log validator",
+        "",
+        "<!-- Generated by `python tools/compare_official.py`. Do not edit by hand. -->",
+        "",
+        f"Compared on `{root.name}`: {len(flows)} verdict files whose payloads were found "
+        f"({len(unmatched)} without payloads to check), against the {rules} business rules "
+        "in the catalogue when this was generated.  Matching is by topic, action and flow "
+        "(see the tool's docstring); numbers are indicative, not exact.",
+        "",
+        f"- Official findings: **{official}**; also reported by the harness: **{also}** "
+        f"({_percent(also, official)}); missed: **{official - also}**.",
+        f"- Harness findings on the same payloads: **{harness}**; on a topic/action the "
+        f"official tool did not flag: **{extra}**.",
+        "",
+        "## Agreement per topic",
+        "",
+        *topic_rows(flows),
+        "",
+        "## Notable misses",
+        "",
+        "Official checks the harness did not match, most frequent first, each with its status.",
+        "",
+        *miss_rows(flows, limit=40),
+        "",
+        "## Harness-only findings per rule",
+        "",
+        "On a topic and action the official tool did not flag in that flow: real defects it "
+        "does not check, or harness false positives to review.",
+        "",
+        *extra_rows(flows),
+        "",
+        "## Per flow",
+        "",
+        *flow_rows(flows),
+    ]
+    if unmatched:
+        lines += ["", "## Verdicts without payloads to compare", ""]
+        lines += [f"- `{name}`" for name in sorted(unmatched)]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Iterable[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("logs", nargs="?", type=Path, default=DEFAULT_LOGS)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    args = parser.parse_args(None if argv is None else list(argv))
+    if not args.logs.is_dir():
+        print(f"no such folder: {args.logs}")
+        return 2
+    flows, unmatched = compare(args.logs)
+    args.out.write_text(render(flows, unmatched, args.logs), encoding="utf-8")
+    official = sum(len(f.official) for f in flows)
+    also = sum(len(f.also_reported()) for f in flows)
+    print(f"{len(flows)} flows compared: {also}/{official} official findings also reported; "
+          f"written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
