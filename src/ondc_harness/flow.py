@@ -166,7 +166,11 @@ class FlowRun:
             "transaction_id": self.transaction_id, "message_id": scope["message_id"],
             "timestamp": timestamp, "ttl": scope["ttl"],
         }
-        context.update(payload.get("context") or {})
+        for key, value in (payload.get("context") or {}).items():
+            if value is None:  # `key: null` removes it (IGM 2.0 / RSF: no core_version, city)
+                context.pop(key, None)
+            else:
+                context[key] = value
         return {"context": context, "message": payload["message"]}
 
     def _send(self, step: Step) -> StepResult:
