@@ -88,7 +88,7 @@ KNOWN: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.I), why) for p, wh
      "official false alarm in the flows examined: breakup lines are keyed by item_id, so an "
      "item ordered twice with different customisations (F&B), or the lines of fulfillment "
      "options not chosen (multi-fulfillment on_select), read as mismatches although the "
-     "quotes are equal; the harness's RET-XSTEP-004 repeats it for the second case"),
+     "quotes are equal"),
     (r"should be a valid fulfillment_id as provided in message\.items",
      "official false alarm: the lines belong to fulfillment options offered in "
      "on_select.fulfillments; a breakup id may be any item or fulfillment id "
