@@ -78,16 +78,32 @@ class Message:
 
     @property
     def is_callback(self) -> bool:
-        return self.action.startswith("on_")
+        return self.action.startswith("on_") or self.action in LEGACY_CALLBACKS
+
+
+LEGACY_CALLBACKS: dict[str, str] = {
+    "cancellation_reasons": "get_cancellation_reasons",
+    "return_reasons": "get_return_reasons",
+    "rating_categories": "get_rating_categories",
+    "feedback_categories": "get_feedback_categories",
+    "feedback_form": "get_feedback_form",
+}
+"""Retail 1.2's meta look-ups answer ``get_X`` with ``X``, not ``on_get_X`` (build.yaml paths)."""
+_LEGACY_REQUESTS = {request: callback for callback, request in LEGACY_CALLBACKS.items()}
 
 
 def request_action_for(callback_action: str) -> str:
-    """``on_select`` → ``select``; a request action maps to itself."""
+    """``on_select`` → ``select``, ``cancellation_reasons`` → ``get_cancellation_reasons``;
+    a request action maps to itself."""
+    if callback_action in LEGACY_CALLBACKS:
+        return LEGACY_CALLBACKS[callback_action]
     return callback_action[3:] if callback_action.startswith("on_") else callback_action
 
 
 def callback_action_for(request_action: str) -> str:
-    """``select`` → ``on_select``."""
+    """``select`` → ``on_select``, ``get_cancellation_reasons`` → ``cancellation_reasons``."""
+    if request_action in _LEGACY_REQUESTS or request_action in LEGACY_CALLBACKS:
+        return _LEGACY_REQUESTS.get(request_action, request_action)
     return request_action if request_action.startswith("on_") else f"on_{request_action}"
 
 
