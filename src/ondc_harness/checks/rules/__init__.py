@@ -5,5 +5,9 @@ from ondc_harness.checks.rules import (  # noqa: F401  (imported for their regis
     context,
     cross_step,
     fulfillment,
+    order_state,
+    payment,
     quote,
+    tracking,
+    transitions,
 )

@@ -1,1 +1,418 @@
-"""Rules (to be written)."""
+"""Cross-step rules (``RET-XSTEP-…``): what one message must keep from an earlier one.
+
+Every comparison goes through :func:`diff_paths` (deepdiff underneath, via
+:mod:`ondc_harness.checks.diffing`), so a change is always reported the same way: one violation
+per changed JSONPath of the message under check, with the earlier and the current value.
+
+Sources: RULES-REFERENCE.md, "Per API": on_select (item ids ⊆ select's, provider as selected),
+init/on_init (billing as in init, quote = on_select's), on_confirm (quote, items, billing,
+cancellation_terms as on_init; order id as confirm's) and the later APIs (same order id).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from typing import Any, Final
+
+from ondc_harness.checks.access import MISSING, get, get_dict, get_str, items_of
+from ondc_harness.checks.catalog import CheckContext, rule
+from ondc_harness.checks.diffing import Change
+from ondc_harness.checks.diffing import diff_paths as _deep_diff
+from ondc_harness.checks.findings import Severity, Violation, json_path
+from ondc_harness.checks.rules._common import (
+    RETAIL,
+    earlier,
+    fulfillment_ids,
+    fulfillment_refs,
+    numeric,
+    order_of,
+)
+from ondc_harness.message import Message
+
+__all__ = ["Change", "diff_keyed", "diff_paths"]
+
+_R = "RULES-REFERENCE.md"
+
+#: Keys whose values are amounts or counts: ``"394.2"`` and ``"394.20"`` (or ``1`` and ``"1"``)
+#: are the same amount, so a change between them is formatting, not a different price.
+AMOUNT_KEYS: Final = frozenset({"value", "offered_value", "maximum_value", "amount",
+                                "percentage", "count"})
+_LAST_KEY = re.compile(r"(?:\.([A-Za-z_][A-Za-z0-9_]*)|\['((?:[^'\\]|\\.)*)'\])$")
+
+
+def _last_key(path: str) -> str | None:
+    match = _LAST_KEY.search(path)
+    if match is None:
+        return None
+    return match.group(1) or match.group(2)
+
+
+def _same_amount(change: Change) -> bool:
+    if change.kind != "changed" or _last_key(change.path) not in AMOUNT_KEYS:
+        return False
+    old, new = numeric(change.old), numeric(change.new)
+    return old is not None and new is not None and old == new
+
+
+def diff_paths(old: Any, new: Any, *, ignore: Iterable[str] = (), base: str = "$",
+               amounts_as_numbers: bool = True) -> list[Change]:
+    """Every difference between ``old`` and ``new`` as :class:`Change` (JSONPath, kind, values).
+
+    ``ignore`` names keys skipped wherever they occur (``"tags"`` ignores every ``tags`` subtree);
+    ``base`` is the JSONPath of ``new`` in its message, so paths point into the message under
+    check.  With ``amounts_as_numbers``, a value under an amount key (:data:`AMOUNT_KEYS`) that
+    changed only in notation is not a change.  ``MISSING`` on one side is an added/removed
+    ``base``.
+    """
+    regexes = [rf"\['{re.escape(key)}'\]" for key in ignore]
+    changes = _deep_diff(old, new, base=base, exclude_regex_paths=regexes or None)
+    if amounts_as_numbers:
+        changes = [c for c in changes if not _same_amount(c)]
+    return changes
+
+
+Key = Hashable
+
+
+def _keyed(elements: list[tuple[int, dict[str, Any]]],
+           key: Callable[[dict[str, Any]], Key]) -> dict[tuple[Key, int], tuple[int, Any]]:
+    """Elements by (key, occurrence), so repeated keys pair up in order."""
+    seen: Counter[Key] = Counter()
+    out: dict[tuple[Key, int], tuple[int, Any]] = {}
+    for index, element in elements:
+        k = key(element)
+        out[(k, seen[k])] = (index, element)
+        seen[k] += 1
+    return out
+
+
+def diff_keyed(old: Any, new: Any, *, key: Callable[[dict[str, Any]], Key], base: str,
+               project: Callable[[dict[str, Any]], Any] = lambda e: e,
+               ignore: Iterable[str] = ()) -> list[Change]:
+    """:func:`diff_paths` for two lists whose order does not matter, pairing elements by ``key``.
+
+    A reordered list is no change; an element only in ``old`` is ``removed`` at ``base`` (it has
+    no place in the new list), one only in ``new`` is ``added`` at its index.  ``project`` picks
+    the fields that must not change.
+    """
+    ignore = tuple(ignore)
+    old_map = _keyed(list(items_of(old)), key)
+    new_map = _keyed(list(items_of(new)), key)
+    changes: list[Change] = []
+    for k, (index, element) in new_map.items():
+        path = f"{base}[{index}]"
+        if k in old_map:
+            changes.extend(diff_paths(project(old_map[k][1]), project(element), ignore=ignore,
+                                      base=path))
+        else:
+            changes.append(Change(path, "added", None, project(element)))
+    changes.extend(Change(base, "removed", project(element), None)
+                   for k, (_, element) in old_map.items() if k not in new_map)
+    return changes
+
+
+def _violations(changes: list[Change], what: str, earlier_action: str) -> Iterator[Violation]:
+    for change in changes:
+        if change.kind == "changed":
+            text = f"{what} changed since {earlier_action}"
+        elif change.kind == "added":
+            text = f"{what}: this element is not in {earlier_action}"
+        else:
+            text = f"{what}: an element of {earlier_action} is missing"
+        yield Violation(change.path, text, expected=change.old, actual=change.new)
+
+
+def _latest(ctx: CheckContext, action: str) -> Message | None:
+    for message in reversed(earlier(ctx)):
+        if message.action == action:
+            return message
+    return None
+
+
+def _order_path(*parts: str | int) -> str:
+    return json_path("message", "order", *parts)
+
+
+# --- items, quote, billing ---------------------------------------------------------------------
+
+_ITEM_FIELDS: Final = ("id", "parent_item_id", "quantity", "fulfillment_id", "fulfillment_ids")
+
+
+def _item_key(item: dict[str, Any]) -> Key:
+    return (str(item.get("id")), str(item.get("parent_item_id")))
+
+
+def _item_projection(item: dict[str, Any]) -> dict[str, Any]:
+    """What an order line is: the item, its parent (F&B customisations), quantity, fulfillment.
+
+    Tags are left out: the 1.2.5 examples add ``rto_action`` tags in on_init and drop them in
+    on_confirm (automation-1.2.5/RET11-1.2.5/flows/F&B/ORDER_FLOW.yaml).
+    """
+    return {k: item[k] for k in _ITEM_FIELDS if k in item}
+
+
+def _breakup_key(line: dict[str, Any]) -> Key:
+    return (str(line.get("@ondc/org/item_id")), str(line.get("@ondc/org/title_type")))
+
+
+def _quote_changes(old: dict[str, Any], new: dict[str, Any], *,
+                   not_chosen: frozenset[str] = frozenset()) -> list[Change]:
+    """Total and lines (see :func:`_line_projection`); the quote's own ``ttl`` is a validity,
+    not a price.
+
+    ``not_chosen`` are fulfillment options the buyer did not pick: their lines are dropped from
+    the earlier quote and the total is not compared (it legitimately lost those lines).
+    """
+    changes: list[Change] = []
+    old_lines: Any = get(old, "quote", "breakup")
+    if not_chosen and isinstance(old_lines, list):
+        old_lines = [line for line in old_lines if not (
+            isinstance(line, dict) and line.get("@ondc/org/item_id") in not_chosen)]
+    else:
+        changes += diff_paths(get(old, "quote", "price"), get(new, "quote", "price"),
+                              base=_order_path("quote", "price"))
+    changes += diff_keyed(old_lines, get(new, "quote", "breakup"), key=_breakup_key,
+                          base=_order_path("quote", "breakup"), project=_line_projection)
+    return changes
+
+
+def _line_projection(line: dict[str, Any]) -> dict[str, Any]:
+    """The money of a breakup line: what it is for, its type, quantity, price and unit price.
+
+    Left out: ``title`` (buyer apps may reword it: on_select notes [^11]), the line item's tags
+    (descriptive; some sellers add them only from on_init) and its stock counts.
+    """
+    out: dict[str, Any] = {k: line[k] for k in ("@ondc/org/item_id", "@ondc/org/title_type",
+                                "@ondc/org/item_quantity", "price") if k in line}
+    unit = get(line, "item", "price")
+    if unit is not MISSING:
+        out["item"] = {"price": unit}
+    return out
+
+
+@rule("RET-XSTEP-001", "on_confirm keeps the items of on_init (id, parent, quantity, "
+      "fulfillment)", Severity.CRITICAL, spec=f"{_R} on_confirm (as on_init); confirm",
+      actions=["on_confirm"], domains=RETAIL)
+def confirm_keeps_items(ctx: CheckContext) -> Iterator[Violation]:
+    """The confirmed order must be the order that was priced in on_init."""
+    before = _latest(ctx, "on_init")
+    if before is None:
+        return
+    old, new = order_of(before.payload), order_of(ctx.payload)
+    if "items" not in old or "items" not in new:
+        return
+    changes = diff_keyed(old["items"], new["items"], key=_item_key, base=_order_path("items"),
+                         project=_item_projection)
+    yield from _violations(changes, "order item", "on_init")
+
+
+@rule("RET-XSTEP-002", "on_confirm keeps the billing of on_init", Severity.MAJOR,
+      spec=f"{_R} on_init (billing as in init); on_confirm", actions=["on_confirm"],
+      domains=RETAIL)
+def confirm_keeps_billing(ctx: CheckContext) -> Iterator[Violation]:
+    """Billing names who is invoiced; the invoice must match what the buyer gave."""
+    before = _latest(ctx, "on_init")
+    if before is None:
+        return
+    old, new = order_of(before.payload), order_of(ctx.payload)
+    if "billing" not in old or "billing" not in new:
+        return
+    changes = diff_paths(old["billing"], new["billing"], base=_order_path("billing"))
+    yield from _violations(changes, "billing", "on_init")
+
+
+@rule("RET-XSTEP-003", "on_confirm keeps the quote of on_init (total and every line; "
+      "amounts compared as numbers)", Severity.CRITICAL,
+      spec=f"{_R} confirm (quote as on_init); on_confirm", actions=["on_confirm"],
+      domains=RETAIL)
+def confirm_keeps_quote(ctx: CheckContext) -> Iterator[Violation]:
+    """A price changed at confirmation is a price the buyer never accepted."""
+    before = _latest(ctx, "on_init")
+    if before is None:
+        return
+    old, new = order_of(before.payload), order_of(ctx.payload)
+    if "quote" not in old or "quote" not in new:
+        return
+    yield from _violations(_quote_changes(old, new), "quote", "on_init")
+
+
+def _item_quantities(order: dict[str, Any]) -> Counter[tuple[str, str]]:
+    out: Counter[tuple[str, str]] = Counter()
+    for _, item in items_of(order, "items"):
+        count = numeric(get(item, "quantity", "count"))
+        out[(str(item.get("id")), str(item.get("parent_item_id")))] += int(count or 0)
+    return out
+
+
+def _offer_ids(order: dict[str, Any]) -> list[str]:
+    return sorted(str(o.get("id")) for _, o in items_of(order, "offers"))
+
+
+def _options_not_chosen(on_select: dict[str, Any], init: dict[str, Any]) -> frozenset[str]:
+    """Fulfillment options on_select offered that init did not pick.
+
+    With several options on_select may price all of them, or only the default one
+    (retail-1.2/notes/on_select multiple options [^1]; automation-1.2.5 BUYER_DELIVERY prices
+    all three); once init picks one, the other options' lines leave the quote.
+    """
+    offered = set(fulfillment_ids(on_select))
+    if len(offered) < 2:
+        return frozenset()
+    chosen = set(fulfillment_ids(init))
+    for _, item in items_of(init, "items"):
+        chosen.update(ref for _, ref in fulfillment_refs(item) if isinstance(ref, str))
+    if not chosen & offered:
+        return frozenset()
+    return frozenset(offered - chosen)
+
+
+@rule("RET-XSTEP-004", "on_init keeps the quote of on_select when the items did not change "
+      "(amounts compared as numbers)", Severity.CRITICAL,
+      spec=f"{_R} on_init (quote = Σ breakup = on_select's)", actions=["on_init"],
+      domains=RETAIL)
+def init_keeps_quote(ctx: CheckContext) -> Iterator[Violation]:
+    """The price agreed in on_select holds at init unless the buyer changed the cart.
+
+    Skipped when on_select answered with an error (out of stock, 40002: its quote is not an
+    offer), when init's items (id and quantity) differ from the last select's, or when init
+    applies other offers than select (an offer code may first be applied in init:
+    retail-1.2/notes/init [^1]).  When init
+    picked one of several fulfillment options, the lines of the options not picked are not
+    expected in on_init, and the total is not compared.
+    """
+    on_select, select, init = (_latest(ctx, a) for a in ("on_select", "select", "init"))
+    if on_select is None or get(on_select.payload, "error") is not MISSING:
+        return
+    old, new = order_of(on_select.payload), order_of(ctx.payload)
+    if "quote" not in old or "quote" not in new:
+        return
+    not_chosen: frozenset[str] = frozenset()
+    if select is not None and init is not None:
+        if _item_quantities(order_of(select.payload)) != _item_quantities(order_of(init.payload)):
+            return
+        if _offer_ids(order_of(select.payload)) != _offer_ids(order_of(init.payload)):
+            return
+        not_chosen = _options_not_chosen(old, order_of(init.payload))
+    yield from _violations(_quote_changes(old, new, not_chosen=not_chosen), "quote", "on_select")
+
+
+@rule("RET-XSTEP-010", "on_init keeps the billing of init", Severity.MAJOR,
+      spec=f"{_R} on_init (billing as in init)", actions=["on_init"], domains=RETAIL)
+def on_init_keeps_billing(ctx: CheckContext) -> Iterator[Violation]:
+    """The seller echoes the buyer's billing; a changed one invoices someone else."""
+    before = _latest(ctx, "init")
+    if before is None:
+        return
+    old, new = order_of(before.payload), order_of(ctx.payload)
+    if "billing" not in old or "billing" not in new:
+        return
+    yield from _violations(diff_paths(old["billing"], new["billing"], base=_order_path("billing")),
+                           "billing", "init")
+
+
+def _term_key(term: dict[str, Any]) -> Key:
+    return str(get(term, "fulfillment_state", "descriptor", "code"))
+
+
+def _term_projection(term: dict[str, Any]) -> dict[str, Any]:
+    """The state a term applies to and its fee.  Reason codes (``short_desc``) are left out:
+    the official ORDER_FLOW example itself lists different ones in on_init and on_confirm."""
+    return {"fulfillment_state": get_str(term, "fulfillment_state", "descriptor", "code"),
+            "cancellation_fee": get(term, "cancellation_fee"),
+            **({"reason_required": term["reason_required"]} if "reason_required" in term else {})}
+
+
+@rule("RET-XSTEP-009", "on_confirm keeps the cancellation_terms of on_init (state and fee)",
+      Severity.MAJOR, spec=f"{_R} on_confirm (cancellation_terms equal on_init's)",
+      actions=["on_confirm"], domains=RETAIL)
+def confirm_keeps_cancellation_terms(ctx: CheckContext) -> Iterator[Violation]:
+    """The buyer accepted the fees of on_init; on_confirm cannot change what cancelling costs."""
+    before = _latest(ctx, "on_init")
+    if before is None:
+        return
+    old, new = order_of(before.payload), order_of(ctx.payload)
+    if "cancellation_terms" not in old or "cancellation_terms" not in new:
+        return  # absence is RET-CANCEL-001's
+    changes = diff_keyed(old["cancellation_terms"], new["cancellation_terms"], key=_term_key,
+                         base=_order_path("cancellation_terms"), project=_term_projection)
+    yield from _violations(changes, "cancellation term", "on_init")
+
+
+# --- identities --------------------------------------------------------------------------------
+
+#: Where each later API carries the order id (Retail 1.2 build.yaml).
+_ORDER_ID_AT: Final = {"status": ("order_id",), "track": ("order_id",), "cancel": ("order_id",),
+                       "update": ("order", "id"), "on_status": ("order", "id"),
+                       "on_cancel": ("order", "id"), "on_update": ("order", "id")}
+
+
+def _changed_id(reference: Any, current: Any, path: str, what: str,
+                source: str) -> Iterator[Violation]:
+    if not isinstance(reference, str) or current is MISSING:
+        return
+    for change in diff_paths(reference, current, base=path):
+        yield Violation(change.path, f"{what} differs from the one in {source}",
+                        expected=change.old, actual=change.new)
+
+
+@rule("RET-XSTEP-005", "Messages after on_confirm carry on_confirm's order id",
+      Severity.BLOCKER, spec=f"{_R} on_status (same order id); cancel (order id as confirm's)",
+      actions=sorted(_ORDER_ID_AT), domains=RETAIL)
+def same_order_id(ctx: CheckContext) -> Iterator[Violation]:
+    """A status, cancel or update for another order id acts on the wrong order."""
+    confirmed = _latest(ctx, "on_confirm")
+    if confirmed is None:
+        return
+    parts = _ORDER_ID_AT[ctx.message.action]
+    current = get(ctx.message.body, *parts)
+    yield from _changed_id(get(order_of(confirmed.payload), "id"), current,
+                           json_path("message", *parts), "order id", "on_confirm")
+
+
+@rule("RET-XSTEP-006", "on_confirm's order id is confirm's", Severity.BLOCKER,
+      spec=f"{_R} on_confirm (order id and created_at as confirm's)", actions=["on_confirm"],
+      domains=RETAIL)
+def confirm_order_id(ctx: CheckContext) -> Iterator[Violation]:
+    """The buyer app names the order in confirm; the seller must confirm that order."""
+    confirm = _latest(ctx, "confirm")
+    if confirm is None:
+        return
+    yield from _changed_id(get(order_of(confirm.payload), "id"), get(order_of(ctx.payload), "id"),
+                           _order_path("id"), "order id", "confirm")
+
+
+_PROVIDER_ACTIONS: Final = ("on_select", "init", "on_init", "confirm", "on_confirm", "on_status",
+                            "on_cancel", "update", "on_update")
+
+
+@rule("RET-XSTEP-007", "The provider id stays the one selected", Severity.CRITICAL,
+      spec=f"{_R} on_select/init (provider matches)", actions=_PROVIDER_ACTIONS, domains=RETAIL)
+def same_provider(ctx: CheckContext) -> Iterator[Violation]:
+    """An order is placed with one store (provider) of the seller app."""
+    select = _latest(ctx, "select")
+    if select is None:
+        return
+    yield from _changed_id(get(order_of(select.payload), "provider", "id"),
+                           get(order_of(ctx.payload), "provider", "id"),
+                           _order_path("provider", "id"), "provider id", "select")
+
+
+@rule("RET-XSTEP-008", "on_select's item ids are among select's", Severity.CRITICAL,
+      spec=f"{_R} on_select (item ids ⊆ select's)", actions=["on_select"], domains=RETAIL)
+def selected_items_only(ctx: CheckContext) -> Iterator[Violation]:
+    """The seller quotes what the buyer asked for, not other items."""
+    select = next((m for m in reversed(earlier(ctx)) if m.action == "select"
+                   and m.message_id == ctx.message.message_id), None) or _latest(ctx, "select")
+    if select is None:
+        return
+    wanted = {i.get("id") for _, i in items_of(order_of(select.payload), "items")}
+    wanted_order = get_dict(select.payload, "message", "order")
+    if "items" not in wanted_order:
+        return
+    for index, item in items_of(order_of(ctx.payload), "items"):
+        if item.get("id") not in wanted:
+            yield Violation(_order_path("items", index, "id"),
+                            f"item {item.get('id')!r} was not selected",
+                            expected=sorted(str(w) for w in wanted), actual=item.get("id"))

@@ -1,1 +1,295 @@
-"""Rules (to be written)."""
+"""Quote rules (``RET-QUOTE-…``): the price the buyer is asked to pay, and its breakup.
+
+Sources: RULES-REFERENCE.md (on_select, on_init, on_cancel: "quote total = Σ breakup",
+"breakup line = unit price × quantity", title_type enum, item_id references, delivery line,
+quote.ttl), retail-1.2/notes/on_select (footnotes on how the quote adds up) and the 1.2.5
+validator (automation-1.2.5/RET11-1.2.5/validations/index.yaml, ``ORDER_QUOTE``).
+
+Amounts are read as ``Decimal`` through :func:`access.decimal_of`; a value that is not a finite
+number is reported once, by RET-QUOTE-003, and the arithmetic rules skip what they cannot add.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any, Final
+
+from ondc_harness.checks.access import get, get_dict, get_str, items_of
+from ondc_harness.checks.catalog import CheckContext, rule
+from ondc_harness.checks.findings import Severity, Violation, json_path
+from ondc_harness.checks.rules._common import (
+    RETAIL,
+    TOLERANCE,
+    amount_text,
+    fulfillment_ids,
+    item_ids,
+    numeric,
+    order_of,
+)
+from ondc_harness.durations import is_duration
+
+_R = "RULES-REFERENCE.md"
+_NOTES = "retail-1.2/notes/on_select/on_select.yaml"
+_DSL = "automation-1.2.5/RET11-1.2.5/validations/index.yaml"
+
+#: Messages that carry ``order.quote`` (Retail 1.2 build.yaml).
+QUOTE_ACTIONS: Final = ("on_select", "on_init", "confirm", "on_confirm", "on_status",
+                        "on_cancel", "on_update")
+
+TITLE_TYPE = "@ondc/org/title_type"
+ITEM_ID = "@ondc/org/item_id"
+ITEM_QUANTITY = "@ondc/org/item_quantity"
+
+#: Allowed ``@ondc/org/title_type`` per core_version.
+#: 1.2.0: retail-1.2/enums/title_type.yaml (item … discount, discount_f, tax_f) plus ``offer``,
+#: which the 1.2.0 offer examples use (Examples/B2C/on_select/on_select_*_applied.yaml) and the
+#: on_select notes define ("offered_value for title_type offer").
+#: 1.2.5: the validator's enum (item, delivery, packing, tax, misc, discount, offer) plus
+#: discount_f and tax_f, which the 1.2.5 attribute tables (attributes/F_B.yaml) still list.
+#: The two official 1.2.5 sources disagree; accepting their union avoids a false positive.
+TITLE_TYPES: Final[dict[str, frozenset[str]]] = {
+    "1.2.0": frozenset({"item", "delivery", "packing", "tax", "misc", "discount", "discount_f",
+                        "tax_f", "offer"}),
+    "1.2.5": frozenset({"item", "delivery", "packing", "tax", "misc", "discount", "offer",
+                        "discount_f", "tax_f"}),
+}
+_ALL_TITLE_TYPES: Final = frozenset().union(*TITLE_TYPES.values())
+
+#: Fulfillment types that carry a delivery charge (Self-Pickup and Buyer-Delivery do not).
+_DELIVERY_TYPES: Final = frozenset({"Delivery"})
+_PICKUP_CATEGORIES: Final = frozenset({"Takeaway", "Kerbside"})
+
+
+def _quote_path(*parts: str | int) -> str:
+    return json_path("message", "order", "quote", *parts)
+
+
+def _breakup(order: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    return list(items_of(order, "quote", "breakup"))
+
+
+def _line_amount(line: dict[str, Any]) -> tuple[str, Any]:
+    """The key and raw amount a breakup line contributes to the total.
+
+    Retail 1.2 on_select notes [^2]: the total is Σ ``price.value``, except that ``offer`` lines
+    contribute ``price.offered_value`` (1.2.0 offers put the discount there and 0 in value);
+    1.2.5 offer lines carry the discount in ``value`` and no offered_value.
+    """
+    price = get_dict(line, "price")
+    if line.get(TITLE_TYPE) == "offer" and "offered_value" in price:
+        return "offered_value", price.get("offered_value")
+    return "value", price.get("value")
+
+
+@rule("RET-QUOTE-001", "Quote price equals the sum of its breakup (tolerance 0.01)",
+      Severity.CRITICAL, spec=f"{_R} on_select/on_init/on_cancel (quote total = Σ breakup); "
+      f"{_NOTES} [^2]", actions=QUOTE_ACTIONS, domains=RETAIL)
+def quote_total(ctx: CheckContext) -> Iterator[Violation]:
+    """The buyer pays quote.price.value; an unexplained difference is money nobody agreed to."""
+    order = order_of(ctx.payload)
+    if "breakup" not in get_dict(order, "quote"):
+        return
+    raw_total = get(order, "quote", "price", "value")
+    total = numeric(raw_total)
+    if total is None:
+        return
+    lines: list[Decimal] = []
+    for _, line in _breakup(order):
+        _, raw = _line_amount(line)
+        value = numeric(raw)
+        if value is None:
+            return  # RET-QUOTE-003 reports it; the sum is unknowable
+        lines.append(value)
+    expected = sum(lines, Decimal(0))
+    if abs(total - expected) > TOLERANCE:
+        yield Violation(_quote_path("price", "value"),
+                        f"quote.price.value {raw_total} is not the sum of the breakup "
+                        f"{amount_text(expected)} (tolerance {TOLERANCE})",
+                        expected=amount_text(expected), actual=raw_total)
+
+
+@rule("RET-QUOTE-002",
+      "An item line's price equals unit price × @ondc/org/item_quantity.count (tolerance 0.01)",
+      Severity.CRITICAL, spec=f"{_R} on_select (breakup line = unit price × quantity); "
+      f"{_NOTES} [^5]", actions=QUOTE_ACTIONS, domains=RETAIL)
+def line_price(ctx: CheckContext) -> Iterator[Violation]:
+    """A line that does not multiply out charges a quantity or unit price the buyer never saw."""
+    for index, line in _breakup(order_of(ctx.payload)):
+        if line.get(TITLE_TYPE) != "item":
+            continue
+        unit = numeric(get(line, "item", "price", "value"))
+        count = numeric(get(line, ITEM_QUANTITY, "count"))
+        raw = get(line, "price", "value")
+        value = numeric(raw)
+        if unit is None or count is None or value is None:
+            continue
+        expected = unit * count
+        if abs(value - expected) > TOLERANCE:
+            yield Violation(_quote_path("breakup", index, "price", "value"),
+                            f"line for {line.get(ITEM_ID)!r} is {raw}, but unit price "
+                            f"{get(line, 'item', 'price', 'value')} × count "
+                            f"{get(line, ITEM_QUANTITY, 'count')} = {amount_text(expected)} "
+                            f"(tolerance {TOLERANCE})",
+                            expected=amount_text(expected), actual=raw)
+
+
+@rule("RET-QUOTE-003", "Quote amounts are finite numbers (no NaN, Infinity or text)",
+      Severity.CRITICAL, spec=f"{_R} (NaN amounts seen in real logs); Retail 1.2 build.yaml "
+      "Price.value (decimal string)", actions=QUOTE_ACTIONS, domains=RETAIL)
+def amounts_numeric(ctx: CheckContext) -> Iterator[Violation]:
+    """An amount nobody can add up cannot be paid, settled or reconciled."""
+    order = order_of(ctx.payload)
+    quote = get_dict(order, "quote")
+    price = get_dict(quote, "price")
+    if "value" in price and numeric(price["value"]) is None:
+        yield Violation(_quote_path("price", "value"), "quote total is not a number",
+                        expected="a decimal string like \"394.20\"", actual=price["value"])
+    for index, line in _breakup(order):
+        for where, key in ((("price",), "value"), (("price",), "offered_value"),
+                           (("item", "price"), "value")):
+            holder = get_dict(line, *where)
+            if key in holder and numeric(holder[key]) is None:
+                yield Violation(_quote_path("breakup", index, *where, key),
+                                f"breakup amount for {line.get(ITEM_ID)!r} is not a number",
+                                expected="a decimal string", actual=holder[key])
+
+
+@rule("RET-QUOTE-004", "Quote currency is INR throughout", Severity.CRITICAL,
+      spec="Retail 1.2 build.yaml Price.currency; every quote example in retail-1.2/Examples",
+      actions=QUOTE_ACTIONS, domains=RETAIL)
+def currency_inr(ctx: CheckContext) -> Iterator[Violation]:
+    """Lines in another currency (or a missing one) cannot be added to an INR total."""
+    order = order_of(ctx.payload)
+    places: list[tuple[tuple[str | int, ...], dict[str, Any]]] = [
+        (("price",), get_dict(order, "quote", "price"))]
+    for index, line in _breakup(order):
+        places.append((("breakup", index, "price"), get_dict(line, "price")))
+        places.append((("breakup", index, "item", "price"), get_dict(line, "item", "price")))
+    for parts, price in places:
+        if "currency" in price and price["currency"] != "INR":
+            yield Violation(_quote_path(*parts, "currency"), "currency is not INR",
+                            expected="INR", actual=price["currency"])
+
+
+@rule("RET-QUOTE-005", "Breakup title_type is in the enum of the core_version", Severity.MAJOR,
+      spec=f"retail-1.2/enums/title_type.yaml (1.2.0); {_DSL} BREAKUP_ITEM_TITLE_TYPE (1.2.5)",
+      actions=QUOTE_ACTIONS, domains=RETAIL)
+def title_type_enum(ctx: CheckContext) -> Iterator[Violation]:
+    """The title_type decides how a line is charged and settled; an unknown one is unusable."""
+    allowed = TITLE_TYPES.get(ctx.message.version, _ALL_TITLE_TYPES)
+    for index, line in _breakup(order_of(ctx.payload)):
+        value = line.get(TITLE_TYPE)
+        if value not in allowed:
+            yield Violation(_quote_path("breakup", index, TITLE_TYPE),
+                            f"title_type {value!r} is not allowed in "
+                            f"{ctx.message.version or 'Retail 1.2'}",
+                            expected=sorted(allowed), actual=value)
+
+
+@rule("RET-QUOTE-006",
+      "Every breakup @ondc/org/item_id is an order item id or fulfillment id (item lines: an "
+      "item id)", Severity.MAJOR,
+      spec=f"{_R} on_select (breakup item_id is an item or fulfillment id); {_NOTES} [^9]; "
+      "retail-1.2/notes/on_select (offers) [^3]", actions=QUOTE_ACTIONS, domains=RETAIL)
+def breakup_refs(ctx: CheckContext) -> Iterator[Violation]:
+    """A line must say what it charges for.
+
+    Offer lines name the offer and order-level lines may name the transaction (notes on offers
+    [^3]: "order" → transaction id), so those are accepted too.
+    """
+    order = order_of(ctx.payload)
+    items = set(item_ids(order))
+    allowed = items | set(fulfillment_ids(order)) | ({ctx.message.transaction_id} - {""})
+    allowed |= {o["id"] for _, o in items_of(order, "offers") if isinstance(o.get("id"), str)}
+    for index, line in _breakup(order):
+        if line.get(TITLE_TYPE) == "offer":
+            continue
+        ref = line.get(ITEM_ID)
+        path = _quote_path("breakup", index, ITEM_ID)
+        if line.get(TITLE_TYPE) == "item":
+            if ref not in items:
+                yield Violation(path, f"item line refers to {ref!r}, which is not an order item",
+                                expected=sorted(items), actual=ref)
+        elif ref not in allowed:
+            yield Violation(path, f"breakup line refers to {ref!r}, which is neither an order "
+                            "item nor a fulfillment", expected=sorted(allowed - {""}), actual=ref)
+
+
+@rule("RET-QUOTE-007", "on_select's quote carries a ttl (ISO 8601 duration)", Severity.MAJOR,
+      spec=f"{_R} on_select (quote.ttl present); {_NOTES} [^21] (validity of quote)",
+      actions=["on_select"], domains=RETAIL)
+def quote_ttl(ctx: CheckContext) -> Iterator[Violation]:
+    """Without a validity the buyer cannot tell how long the price holds."""
+    order = order_of(ctx.payload)
+    quote = get(order, "quote")
+    if not isinstance(quote, dict):
+        return
+    ttl = quote.get("ttl")
+    if not is_duration(ttl):
+        yield Violation(_quote_path("ttl"),
+                        "quote.ttl is missing" if "ttl" not in quote
+                        else "quote.ttl is not an ISO 8601 duration",
+                        expected="a duration like P1D or PT1H", actual=ttl)
+
+
+def _delivery_fulfillments(order: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    """Fulfillments that are shipped to the buyer (type Delivery; 1.2.0 on_select examples omit
+    the type, so an untyped fulfillment that is not a pickup category counts too)."""
+    out = []
+    for index, fulfillment in items_of(order, "fulfillments"):
+        kind = fulfillment.get("type")
+        if kind in _DELIVERY_TYPES or (
+                kind is None and fulfillment.get("@ondc/org/category") not in _PICKUP_CATEGORIES):
+            out.append((index, fulfillment))
+    return out
+
+
+def _state(fulfillment: dict[str, Any]) -> str | None:
+    return get_str(fulfillment, "state", "descriptor", "code")
+
+
+@rule("RET-QUOTE-008", "on_select has a delivery line when a delivery fulfillment is Serviceable",
+      Severity.MAJOR, spec=f"{_R} on_select (delivery line present when serviceable); "
+      f"{_NOTES} [^13]", actions=["on_select"], domains=RETAIL)
+def delivery_line(ctx: CheckContext) -> Iterator[Violation]:
+    """The buyer must see the delivery charge (0.00 when free) before agreeing to the order.
+
+    With several fulfillment options only the default option's costs are in the quote
+    (retail-1.2/notes/on_select multiple options [^1]), so one line for any serviceable
+    delivery fulfillment is enough.
+    """
+    order = order_of(ctx.payload)
+    if "breakup" not in get_dict(order, "quote"):
+        return
+    serviceable = {f.get("id") for _, f in _delivery_fulfillments(order)
+                   if _state(f) == "Serviceable"}
+    if not serviceable:
+        return
+    charged = {line.get(ITEM_ID) for _, line in _breakup(order)
+               if line.get(TITLE_TYPE) == "delivery"}
+    if not serviceable & charged:
+        ids = sorted(str(i) for i in serviceable)
+        yield Violation(_quote_path("breakup"),
+                        f"no delivery line for serviceable fulfillment(s) {', '.join(ids)}",
+                        expected=f"a breakup line with {TITLE_TYPE} delivery for one of {ids}",
+                        actual=sorted(str(c) for c in charged))
+
+
+@rule("RET-QUOTE-009", "on_select has no delivery charge for a Non-serviceable fulfillment",
+      Severity.MAJOR, spec=f"{_NOTES} [^13] (delivery charge only if Serviceable); "
+      "retail-1.2/notes/on_select (location not serviceable) [^3]",
+      actions=["on_select"], domains=RETAIL)
+def no_delivery_when_unserviceable(ctx: CheckContext) -> Iterator[Violation]:
+    """Charging delivery for an address the seller cannot serve misstates the quote."""
+    order = order_of(ctx.payload)
+    unserviceable = {f.get("id") for _, f in items_of(order, "fulfillments")
+                     if (_state(f) or "").lower() == "non-serviceable"}
+    for index, line in _breakup(order):
+        if line.get(TITLE_TYPE) == "delivery" and line.get(ITEM_ID) in unserviceable:
+            value = numeric(get(line, "price", "value"))
+            if value is not None and value != 0:
+                yield Violation(_quote_path("breakup", index, "price", "value"),
+                                f"delivery charged for non-serviceable fulfillment "
+                                f"{line.get(ITEM_ID)!r}", expected="no delivery line (or 0.00)",
+                                actual=get(line, "price", "value"))

@@ -1,0 +1,102 @@
+"""Fulfillment state transitions (``RET-TRANS-…``) after the order is confirmed.
+
+RULES-REFERENCE.md, on_status: "fulfillment state as expected and transitions legal for the
+routing (P2P, P2H2P)"; on_cancel: RTO states.  The legal states and moves per fulfillment type
+and routing are :mod:`ondc_harness.states` (one table, which the reference seller's scripts are
+validated against too), so the rules and the seller cannot disagree.
+
+A fulfillment is followed by its id across on_confirm, on_status, on_cancel and on_update; its
+routing comes from the ``routing`` tag (``type`` P2P/P2H2P, retail-1.2/Examples/B2C/on_status).
+Pre-order codes (Serviceable/Non-serviceable) are not part of this life and are ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, Final
+
+from ondc_harness.checks.access import get_str, items_of, tag_value
+from ondc_harness.checks.catalog import CheckContext, rule
+from ondc_harness.checks.findings import Severity, Violation, json_path
+from ondc_harness.checks.rules._common import RETAIL, earlier, order_of
+from ondc_harness.states import (
+    ENTRY_STATES,
+    FULFILLMENT_TRANSITIONS,
+    PRE_ORDER_STATES,
+    fulfillment_kind,
+    fulfillment_move_is_legal,
+    states_of,
+)
+
+_R = "RULES-REFERENCE.md"
+_POST_ORDER: Final = ("on_confirm", "on_status", "on_cancel", "on_update")
+
+
+def _kind(fulfillment: dict[str, Any]) -> str | None:
+    return fulfillment_kind(fulfillment.get("type"),
+                            tag_value(fulfillment.get("tags"), "routing", "type"))
+
+
+def _code(fulfillment: dict[str, Any]) -> str | None:
+    code = get_str(fulfillment, "state", "descriptor", "code")
+    return None if code is None or code in PRE_ORDER_STATES else code
+
+
+def _path(index: int) -> str:
+    return json_path("message", "order", "fulfillments", index, "state", "descriptor", "code")
+
+
+def _previous_state(ctx: CheckContext, fid: str) -> tuple[str, str] | None:
+    """(state, action) of fulfillment ``fid`` in the latest earlier post-order message."""
+    for message in reversed(earlier(ctx)):
+        if message.action not in _POST_ORDER:
+            continue
+        for _, fulfillment in items_of(order_of(message.payload), "fulfillments"):
+            if fulfillment.get("id") == fid:
+                code = _code(fulfillment)
+                if code is not None:
+                    return code, message.action
+    return None
+
+
+@rule("RET-TRANS-001", "A fulfillment state is a state of its type and routing", Severity.MAJOR,
+      spec=f"{_R} on_status (fulfillment state as expected); retail-1.2/enums/fulfillments.yaml; "
+      "ondc_harness.states", actions=_POST_ORDER, domains=RETAIL)
+def state_of_kind(ctx: CheckContext) -> Iterator[Violation]:
+    """"In-transit" on a self-pickup, or "Out-for-pickup" anywhere in Retail, is no state the
+    buyer app can place on its timeline."""
+    for index, fulfillment in items_of(order_of(ctx.payload), "fulfillments"):
+        kind, code = _kind(fulfillment), _code(fulfillment)
+        if kind is None or code is None:
+            continue
+        if code not in states_of(kind):
+            yield Violation(_path(index), f"{code} is not a state of a {kind} fulfillment",
+                            expected=sorted(states_of(kind)), actual=code)
+
+
+@rule("RET-TRANS-002", "A fulfillment moves only along the legal transitions of its type and "
+      "routing (post-order fulfillments start in their entry state)", Severity.MAJOR,
+      spec=f"{_R} on_status (transitions legal for the routing), on_cancel (RTO states); "
+      "ondc_harness.states (FULFILLMENT_TRANSITIONS, ENTRY_STATES)", actions=_POST_ORDER,
+      domains=RETAIL)
+def legal_move(ctx: CheckContext) -> Iterator[Violation]:
+    """A delivered order that is "Packed" again, or an RTO born "RTO-Delivered", misreports
+    where the goods are."""
+    for index, fulfillment in items_of(order_of(ctx.payload), "fulfillments"):
+        kind, code, fid = _kind(fulfillment), _code(fulfillment), fulfillment.get("id")
+        if kind is None or code is None or not isinstance(fid, str) or code not in states_of(
+                kind):
+            continue
+        previous = _previous_state(ctx, fid)
+        if previous is None:
+            entry = ENTRY_STATES.get(kind)
+            if entry is not None and code not in entry:
+                yield Violation(_path(index), f"a new {kind} fulfillment starts in "
+                                f"{', '.join(sorted(entry))}, not {code}",
+                                expected=sorted(entry), actual=code)
+            continue
+        before, action = previous
+        if not fulfillment_move_is_legal(kind, before, code):
+            allowed = sorted({before} | FULFILLMENT_TRANSITIONS[kind].get(before, frozenset()))
+            yield Violation(_path(index), f"fulfillment {fid!r} cannot go from {before} (in an "
+                            f"earlier {action}) to {code}", expected=allowed, actual=code)
