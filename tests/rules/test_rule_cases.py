@@ -1,0 +1,70 @@
+"""Every rule: silent on the valid flow, and exactly one finding at the right path when broken.
+
+The catalogue-wide tests make a rule without a failing case (or one that fires on the valid
+flow) break CI: add a :class:`failing_cases.Case` for every new rule.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+from failing_cases import ALL_CASES, Case
+from retail_flow import STEPS, build_flow, check
+
+from ondc_harness.checks.catalog import Rule, load_all
+from ondc_harness.checks.findings import Finding
+
+CATALOG = load_all()
+RULES_WITH_FN = [CATALOG[rule_id] for rule_id in sorted(CATALOG) if CATALOG[rule_id].fn]
+
+
+@cache
+def valid_flow_findings() -> tuple[Finding, ...]:
+    flow = build_flow()
+    return tuple(finding for step in STEPS for finding in check(flow, step))
+
+
+def test_the_valid_flow_has_no_findings_at_all() -> None:
+    assert [f.one_line() for f in valid_flow_findings()] == []
+
+
+@pytest.mark.parametrize("rule", RULES_WITH_FN, ids=lambda r: str(r.id))
+def test_valid_flow_yields_no_finding_of(rule: Rule) -> None:
+    assert [f.one_line() for f in valid_flow_findings() if f.rule_id == rule.id] == []
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=lambda c: c.id)
+def test_minimal_mutation_yields_exactly_that_finding(case: Case) -> None:
+    flow = build_flow()
+    case.mutate(flow)
+    findings = check(flow, case.step)
+    assert [f for f in findings if f.rule_id == "HARNESS-001"] == []
+    mine = [f for f in findings if f.rule_id == case.rule_id]
+    assert [(f.rule_id, f.path) for f in mine] == [(case.rule_id, case.path)], [
+        f.one_line() for f in findings]
+    finding = mine[0]
+    assert finding.action == flow[case.step]["context"]["action"]
+    assert finding.message.strip()
+    assert finding.severity == CATALOG[case.rule_id].severity
+
+
+@pytest.mark.parametrize("rule", RULES_WITH_FN, ids=lambda r: str(r.id))
+def test_every_rule_has_a_failing_case(rule: Rule) -> None:
+    assert rule.id in {case.rule_id for case in ALL_CASES}, (
+        f"{rule.id} has no failing case in tests/rules/failing_cases.py")
+
+
+def test_failing_cases_name_registered_rules_only() -> None:
+    assert {case.rule_id for case in ALL_CASES} <= set(CATALOG)
+
+
+@pytest.mark.parametrize("rule", RULES_WITH_FN, ids=lambda r: str(r.id))
+def test_rule_metadata(rule: Rule) -> None:
+    """Stable id, a title, a severity, a spec reference into the pack, a scope."""
+    assert rule.title.strip() and rule.spec.strip()
+    if rule.id.startswith("RET-"):
+        assert rule.domains == ("ONDC:RET", "ONDC:AGR"), rule.id
+        assert rule.actions, f"{rule.id} should name the actions it applies to"
+    if "tolerance" in rule.title.lower():
+        assert "0.01" in rule.title
