@@ -114,3 +114,22 @@ def test_late_callback_is_nacked_and_reported(run_forward: Runner) -> None:
     assert [f.rule_id for f in late] == ["WIRE-CALLBACK-002"]
     lines = session.transcript.path.read_text(encoding="utf-8").splitlines()
     assert any('"action": "on_select"' in line and '"20009"' in line for line in lines)
+
+
+@pytest.mark.parametrize(("fault", "step", "rule", "path"), [
+    ("quote_total@on_confirm", "on_confirm", "RET-QUOTE-001", "$.message.order.quote.price.value"),
+    ("quote_total@on_select", "on_select", "RET-QUOTE-001", "$.message.order.quote.price.value"),
+    ("fulfillment_id@on_select", "on_select", "RET-FULF-001",
+     "$.message.order.items[0].fulfillment_id"),
+    ("no_cancellation_terms@on_init", "on_init", "RET-CANCEL-001",
+     "$.message.order.cancellation_terms"),
+    ("wrong_message_id@on_select", "on_select", "CTX-MSGID-002", "$.context.message_id"),
+])
+def test_payload_faults_are_caught_by_their_rule(run_forward: Runner, fault: str, step: str,
+                                                 rule: str, path: str) -> None:
+    _, flow = run_forward(fault)
+    faulty = result(flow, step)
+    assert faulty.outcome is Outcome.FAILED
+    assert (rule, path) in {(f.rule_id, f.path) for f in faulty.findings}
+    untouched = [r for r in flow.results if r.step.kind == "send"]
+    assert all(r.outcome is Outcome.PASSED for r in untouched)

@@ -152,3 +152,11 @@ def test_unknown_fault_is_a_usage_error(pytester: pytest.Pytester) -> None:
     result = run(pytester, "--reference-faults", "no_such_fault")
     result.stderr.fnmatch_lines(["*--reference-faults: *no_such_fault*"])
     assert result.ret == 4
+
+
+def test_quote_fault_fails_on_confirm_naming_rule_and_path(pytester: pytest.Pytester) -> None:
+    result = run(pytester, "-k", "forward and on_confirm", "--reference-faults", "quote_total")
+    assert result.parseoutcomes()["failed"] == 1
+    result.stdout.fnmatch_lines([
+        "*[[]FAIL[]] RET-QUOTE-001 (critical) at $.message.order.quote.price.value"])
+    assert result.ret == 1
