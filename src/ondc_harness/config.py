@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from ondc_harness.checks.findings import Severity
+from ondc_harness.errors import HarnessError
 from ondc_harness.wire.signing import KeyPair
 
 ROLES = ("seller", "buyer", "logistics-provider", "logistics-buyer")
@@ -24,7 +25,7 @@ HARNESS_UNIQUE_KEY_ID = "harness-key-1"
 PRIVATE_KEY_ENV = "ONDC_HARNESS_PRIVATE_KEY"
 
 
-class ConfigError(Exception):
+class ConfigError(HarnessError):
     """A configuration file or option is wrong; the message names the file and key."""
 
 

@@ -17,13 +17,14 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from ondc_harness.durations import parse_duration
+from ondc_harness.errors import HarnessError
 from ondc_harness.jsonpaths import compile_path
 from ondc_harness.message import callback_action_for, request_action_for
 
 StepKind = Literal["send", "expect"]
 
 
-class ScenarioError(Exception):
+class ScenarioError(HarnessError):
     """A scenario or payload template is wrong.  The message names file, line and key."""
 
     def __init__(self, file: Path | str, line: int | None, key: str, problem: str) -> None:

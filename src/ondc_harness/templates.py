@@ -15,11 +15,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from ondc_harness.checks.findings import json_path
+from ondc_harness.errors import HarnessError
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_@/-]+)*)\s*\}\}")
 
 
-class TemplateError(Exception):
+class TemplateError(HarnessError):
     """An unknown variable or an unusable value.  Names the variable and where it is used."""
 
     def __init__(self, variable: str, where: str, problem: str, source: str = "") -> None:

@@ -33,6 +33,8 @@ from typing import Any
 from nacl.exceptions import BadSignatureError
 from nacl.signing import SigningKey, VerifyKey
 
+from ondc_harness.errors import HarnessError
+
 DEFAULT_VALIDITY_S = 3600
 DEFAULT_CLOCK_SKEW_S = 5.0
 SIGNED_HEADERS = "(created) (expires) digest"
@@ -40,7 +42,7 @@ SIGNED_HEADERS = "(created) (expires) digest"
 _MILLISECONDS_THRESHOLD = 10**11
 
 
-class SignatureError(Exception):
+class SignatureError(HarnessError):
     """A signature was rejected.  ``reason`` is one of the constants below, ``detail`` explains."""
 
     def __init__(self, reason: str, detail: str = "") -> None:
