@@ -110,6 +110,169 @@ def no_cancellation_terms(action: str, payload: Json) -> None:
         order.pop("cancellation_terms", None)
 
 
+# -- IGM and RSF payload faults (reference/igm.py, reference/rsf.py) ---------------------------
+IGM_CALLBACKS = ("on_issue", "on_issue_status")
+
+
+def _issue(payload: Json) -> Json | None:
+    message = payload.get("message")
+    issue = message.get("issue") if isinstance(message, dict) else None
+    return issue if isinstance(issue, dict) else None
+
+
+@_fault("igm_status_regress", IGM_CALLBACKS)
+def igm_status_regress(action: str, payload: Json) -> None:
+    """The issue's status goes back (IGM 2.0: one status earlier; 1.0: no respondent action).
+
+    Simulates a respondent that answers from a stale copy of the complaint.  Caught by
+    IGM-STATUS-002 (the status never goes back within the flow).
+    """
+    issue = _issue(payload)
+    if issue is None:
+        return
+    if isinstance(issue.get("actions"), list):
+        earlier = {"PROCESSING": "OPEN", "RESOLVED": "PROCESSING", "CLOSED": "RESOLVED"}
+        issue["status"] = earlier.get(str(issue.get("status")), "OPEN")
+        return
+    trail = issue.get("issue_actions")
+    if isinstance(trail, dict):
+        trail["respondent_actions"] = []
+    issue.pop("resolution", None)
+
+
+@_fault("igm_wrong_issue_id", IGM_CALLBACKS)
+def igm_wrong_issue_id(action: str, payload: Json) -> None:
+    """The callback names another issue id than the complaint it answers.
+
+    Simulates a respondent that keys complaints by its own ticket number.  Caught by
+    IGM-ID-001 (the issue id is the complainant's, unchanged across the flow).
+    """
+    issue = _issue(payload)
+    if issue is not None:
+        issue["id"] = "ISSUE-DOES-NOT-EXIST"
+
+
+@_fault("igm_updated_before_created", IGM_CALLBACKS)
+def igm_updated_before_created(action: str, payload: Json) -> None:
+    """The issue's updated_at is set to a day before its created_at.
+
+    Simulates a respondent that writes local time as UTC.  Caught by IGM-TIME-001
+    (created_at ≤ updated_at ≤ context.timestamp).
+    """
+    issue = _issue(payload)
+    created = issue.get("created_at") if issue is not None else None
+    if issue is not None and isinstance(created, str) and created[:4].isdigit():
+        issue["updated_at"] = f"{int(created[:4]) - 1}{created[4:]}"
+
+
+@_fault("igm_refund_amount", IGM_CALLBACKS)
+def igm_refund_amount(action: str, payload: Json) -> None:
+    """Every refund offered is ₹99,999.00, far above the order's value.
+
+    Simulates a respondent that refunds the wrong order.  Caught by IGM-RES-002 (a refund is
+    a positive amount no larger than the order total).
+    """
+    issue = _issue(payload)
+    if issue is None:
+        return
+    resolution = issue.get("resolution")
+    if isinstance(resolution, dict) and "refund_amount" in resolution:
+        resolution["refund_amount"] = "99999.00"
+    for option in issue.get("resolutions") or []:
+        for group in (option.get("tags") or []) if isinstance(option, dict) else []:
+            for entry in (group.get("list") or []) if isinstance(group, dict) else []:
+                if isinstance(entry, dict) and (entry.get("descriptor") or {}).get(
+                        "code") == "REFUND_AMOUNT":
+                    entry["value"] = "99999.00"
+
+
+@_fault("igm_no_gro", ("on_issue",))
+def igm_no_gro(action: str, payload: Json) -> None:
+    """An escalated complaint is answered without a grievance redressal officer.
+
+    Simulates a respondent without a GRO.  Caught by IGM-ESC-001 (after an escalation the
+    respondent names its GRO).
+    """
+    issue = _issue(payload)
+    if issue is None:
+        return
+    if isinstance(issue.get("actors"), list):
+        issue["actors"] = [a for a in issue["actors"]
+                           if not (isinstance(a, dict) and str(a.get("type")).endswith("_GRO"))]
+    support = ((issue.get("resolution_provider") or {}).get("respondent_info") or {}).get(
+        "resolution_support")
+    if isinstance(support, dict):
+        support.pop("gros", None)
+
+
+def _rsf_settlement(payload: Json) -> Json | None:
+    message = payload.get("message")
+    settlement = message.get("settlement") if isinstance(message, dict) else None
+    return settlement if isinstance(settlement, dict) else None
+
+
+def _recon_settlements(payload: Json) -> list[Json]:
+    message = payload.get("message")
+    orders = message.get("orders") if isinstance(message, dict) else None
+    return [s for o in orders or [] if isinstance(o, dict)
+            for s in o.get("settlements") or [] if isinstance(s, dict)]
+
+
+@_fault("rsf_settle_id", ("on_settle", "on_report"))
+def rsf_settle_id(action: str, payload: Json) -> None:
+    """on_settle / on_report name another settlement id than the instruction's.
+
+    Simulates a settlement agency that answers with its own batch id.  Caught by
+    RSF-SETTLE-001 (on_settle) and RSF-REPORT-001 (on_report).
+    """
+    settlement = _rsf_settlement(payload)
+    if settlement is not None:
+        settlement["id"] = "SETTLEMENT-DOES-NOT-EXIST"
+
+
+@_fault("rsf_recon_sum", ("on_recon",))
+def rsf_recon_sum(action: str, payload: Json) -> None:
+    """The first settlement of on_recon is ₹1.00 more, so they no longer sum to the order.
+
+    Simulates a counterparty that rounds each part payment on its own.  Caught by
+    RSF-RECON-001 (settlement amounts sum to the order amount).
+    """
+    settlements = _recon_settlements(payload)
+    amount = settlements[0].get("amount") if settlements else None
+    if isinstance(amount, dict):
+        try:
+            amount["value"] = money(Decimal(str(amount.get("value"))) + Decimal("1"))
+        except InvalidOperation:
+            amount["value"] = "1.00"
+
+
+@_fault("rsf_diff_value", ("on_recon",))
+def rsf_diff_value(action: str, payload: Json) -> None:
+    """The first settlement's amount carries a diff_value ₹1.00 off the real difference.
+
+    Simulates a counterparty that reports the difference before its own correction.  Caught
+    by RSF-RECON-002 (diff_value = |on_recon value − recon value|).
+    """
+    settlements = _recon_settlements(payload)
+    amount = settlements[0].get("amount") if settlements else None
+    if isinstance(amount, dict):
+        try:
+            amount["diff_value"] = money(Decimal(str(amount.get("diff_value", "0"))) + 1)
+        except InvalidOperation:
+            amount["diff_value"] = "1.00"
+
+
+@_fault("rsf_no_due_date", ("on_recon",))
+def rsf_no_due_date(action: str, payload: Json) -> None:
+    """An accorded on_recon leaves out the due dates of the settlements still to be paid.
+
+    Simulates a counterparty that agrees but never commits to a date.  Caught by
+    RSF-RECON-003 (due dates when the recon is accorded).
+    """
+    for settlement in _recon_settlements(payload):
+        settlement.pop("due_date", None)
+
+
 # -- behaviour faults (carried out by the seller) ---------------------------------------------
 @_fault("bad_signature", CALLBACKS)
 def bad_signature(action: str, payload: Json) -> None:
