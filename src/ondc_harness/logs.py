@@ -33,7 +33,6 @@ catalogue messages are checked in their own flow, not again.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -299,9 +298,9 @@ def in_time_order(messages: Iterable[Message]) -> list[Message]:
     return [m for _, m in sorted(enumerate(messages), key=_order_key)]
 
 
-def _fingerprint(payload: dict[str, Any]) -> str:
-    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.blake2b(canonical.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+def _identity(message: Message) -> tuple[str, str, str, str]:
+    """Cheap key: only payloads that share it are compared in full."""
+    return (message.transaction_id, message.action, message.message_id, message.timestamp)
 
 
 def _drop_duplicates(messages: list[Message], folder: str) -> tuple[list[Message], list[Skipped]]:
@@ -311,17 +310,18 @@ def _drop_duplicates(messages: list[Message], folder: str) -> tuple[list[Message
     file, an array), and ``on_init.json`` over ``on_init (1).json``, so findings name the
     step's own file.
     """
-    first_seen: dict[str, str] = {}
+    kept_by_identity: dict[tuple[str, str, str, str], list[Message]] = {}
     kept: set[int] = set()
     skipped: list[Skipped] = []
     for index in sorted(range(len(messages)), key=lambda i: _preference(messages[i], i)):
         message = messages[index]
-        key = _fingerprint(message.payload)
-        if key in first_seen:
+        same = kept_by_identity.setdefault(_identity(message), [])
+        original = next((m for m in same if m.payload == message.payload), None)
+        if original is not None:
             skipped.append(Skipped(_join(folder, message.file or "?"),
-                                   f"duplicate of {first_seen[key]}"))
+                                   f"duplicate of {original.file or '?'}"))
         else:
-            first_seen[key] = message.file or "?"
+            same.append(message)
             kept.add(index)
     return [m for i, m in enumerate(messages) if i in kept], skipped
 
