@@ -452,7 +452,8 @@ def test_duplicate_callback_is_a_stray_finding(harness: Harness,
     strays = harness.mailbox.drain_stray(inbox)
     assert rules(strays) == ["WIRE-CALLBACK-003"]
     assert strays[0].path == "$.context.message_id"
-    assert strays[0].message == "on_select with message_id m-1 received again"
+    assert strays[0].message == ("on_select with message_id m-1 received again, the same body "
+                                 "byte for byte as message #1 (a replay)")
     assert harness.mailbox.drain_stray(inbox) == []  # drained once
     # the duplicate is never handed to a step
     assert harness.mailbox.wait(inbox, "on_select", deadline=in_s(0.2), message_id="m-1") is None
@@ -615,7 +616,7 @@ def test_transcript_line_per_inbound_message_flushed(harness: Harness,
     assert event["body_base64"] == "eyJjb250ZXh0Ijp7ImFjdGlvbiI6Im9uX3NlbGVjdCJ9LCJ4Ijoi/yJ9"
     assert event["answer"]["status"] == 400
     assert [f["rule"] for f in event["findings"]] == ["WIRE-BODY-001"]
-    assert event["delivery"] == "unknown"
+    assert event["delivery"] == "accepted"  # the flow that last sent select is its owner
 
 
 def test_lookup_answers_registry_entries(harness: Harness) -> None:

@@ -62,8 +62,12 @@ CALLBACK_WRONG_PATH = declare(
     Severity.MAJOR, f"{_P} Message envelope", "wire").id
 CALLBACK_BEFORE_ACK = declare(
     "WIRE-CALLBACK-005",
-    "A callback does not arrive before the synchronous ACK of its request (200 ms tolerance)",
+    "A callback does not arrive before the synchronous ACK of its request (the harness holds "
+    "an early callback up to 1 s for the ACK)",
     Severity.MINOR, f"{_P} error 20008 (response out of sequence)", "wire").id
+WIRE_CONTENT_TYPE = declare(
+    "WIRE-HTTP-002", "Messages and synchronous answers are sent as Content-Type application/json",
+    Severity.MINOR, f"{_P} Message envelope (every API call is a JSON POST)", "wire").id
 FLOW_SAVE = declare(
     "FLOW-SAVE-001", "A value the flow needs later (a scenario `save:`) is present in the message",
     Severity.MAJOR, "scenario definition (the value the next request is built from)", "flow").id

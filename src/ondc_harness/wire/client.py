@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,6 +71,12 @@ def encode_payload(payload: Any) -> bytes:
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
+def is_json_media_type(value: str | None) -> bool:
+    """``application/json`` or a ``+json`` type, any case, any parameters (charset...)."""
+    media = (value or "").split(";", 1)[0].strip().lower()
+    return media == "application/json" or media.endswith("+json")
+
+
 def quote(body: bytes) -> str:
     text = body[:QUOTE_LIMIT].decode("utf-8", errors="replace")
     return text + ("…" if len(body) > QUOTE_LIMIT else "")
@@ -91,19 +98,23 @@ def post_signed(
     action: str,
     timeout_s: float,
     max_body: int,
+    on_answer: Callable[[], None] | None = None,
 ) -> SyncAnswer:
     """POST ``body`` signed by ``signer``; read at most ``max_body`` bytes within ``timeout_s``.
 
     ``timeout_s`` bounds the whole exchange, including an answer (status line, headers or body)
     that trickles in byte by byte: httpx's own timeouts are per read, so the exchange runs in a
-    worker thread and is abandoned at the deadline.
+    worker thread and is abandoned at the deadline.  ``on_answer`` is called from that thread
+    as soon as the answer's status line and headers are in (or the exchange ends without), so
+    the inbound server can tell a callback that beat its ACK.
     """
     answer = SyncAnswer(url=url)
     started = time.monotonic()
     exchange = _Exchange(deadline=started + timeout_s)
     worker = threading.Thread(
         target=_run_exchange, name="ondc-post",
-        args=(exchange, client, url, body, signer.headers_for(body), timeout_s, max_body),
+        args=(exchange, client, url, body, signer.headers_for(body), timeout_s, max_body,
+              on_answer),
         daemon=True)
     worker.start()
     exchange.done.wait(timeout_s)
@@ -142,10 +153,13 @@ class _Exchange:
 
 
 def _run_exchange(exchange: _Exchange, client: httpx.Client, url: str, body: bytes,
-                  headers: dict[str, str], timeout_s: float, max_body: int) -> None:
+                  headers: dict[str, str], timeout_s: float, max_body: int,
+                  on_answer: Callable[[], None] | None) -> None:
     try:
         with client.stream("POST", url, content=body, headers=headers,
                            timeout=httpx.Timeout(timeout_s)) as response:
+            if on_answer is not None:
+                on_answer()
             with exchange.lock:
                 if exchange.abandoned:
                     return
@@ -173,6 +187,8 @@ def _run_exchange(exchange: _Exchange, client: httpx.Client, url: str, body: byt
         with exchange.lock:
             exchange.raised = exc
     finally:
+        if on_answer is not None:
+            on_answer()
         with exchange.lock:
             exchange.finished = True
         exchange.done.set()
@@ -186,10 +202,12 @@ def judge_answer(answer: SyncAnswer, action: str) -> list[Finding]:
                          actual=quote(answer.body) if answer.body else None)]
     findings: list[Finding] = []
     if answer.status_code != 200:
+        location = answer.headers.get("location")
+        moved = f" (Location: {location}; redirects are not followed)" if location else ""
         findings.append(_finding(
             rr.WIRE_HTTP_STATUS, action, "$",
-            f"POST {answer.url} answered HTTP {answer.status_code}; body: {quote(answer.body)!r}",
-            actual=answer.status_code))
+            f"POST {answer.url} answered HTTP {answer.status_code}{moved}; "
+            f"body: {quote(answer.body)!r}", actual=answer.status_code))
     try:
         answer.json = json.loads(answer.body)
     except (ValueError, RecursionError):  # deep nesting makes the C decoder recurse
@@ -206,6 +224,12 @@ def judge_answer(answer: SyncAnswer, action: str) -> list[Finding]:
             f"synchronous answer has no ACK/NACK status: {quote(answer.body)!r}", actual=status))
         return findings
     answer.ack_status = status
+    media_type = answer.headers.get("content-type")
+    if not is_json_media_type(media_type):
+        findings.append(_finding(
+            rr.WIRE_CONTENT_TYPE, action, "$ (Content-Type header)",
+            f"synchronous answer is JSON but sent with Content-Type {media_type!r}",
+            actual=media_type))
     error = answer.json.get("error") if isinstance(answer.json, dict) else None
     answer.error = error if isinstance(error, dict) else None
     if status == "NACK":

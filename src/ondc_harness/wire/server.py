@@ -10,13 +10,15 @@ message; nothing is dropped.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
@@ -25,6 +27,7 @@ from ondc_harness.checks.catalog import get_rule
 from ondc_harness.checks.findings import Finding
 from ondc_harness.message import Message
 from ondc_harness.report.transcript import Transcript
+from ondc_harness.wire.client import is_json_media_type
 from ondc_harness.wire.mailbox import Delivery, FlowInbox, Inbound, Mailbox
 from ondc_harness.wire.registry import Registry
 from ondc_harness.wire.signing import SignatureError, verify_authorization
@@ -41,6 +44,9 @@ class ServerSettings:
     clock_skew_s: float = 5.0
     nack_code_signature: str = "20001"  # buyer side by default (PROTOCOL.md, Signing)
     verify_signatures: bool = True
+    before_ack_hold_s: float = 1.0
+    """How long a callback whose request has no synchronous answer yet is held: a participant
+    that waits for our answer before it ACKs cannot ACK meanwhile, which proves the order."""
 
 
 def _finding(rule_id: str, action: str, path: str, message: str, actual: Any = None) -> Finding:
@@ -57,25 +63,27 @@ def nack(code: str, message: str, error_type: str = "CONTEXT-ERROR") -> dict[str
             "error": {"type": error_type, "code": code, "message": message}}
 
 
+_TOKENS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
+"""A JSON string (skipped whole) or a bracket: the only bytes nesting depends on."""
+
+
 def _depth_ok(raw: bytes) -> bool:
-    """Cheap pre-scan so a 10,000-deep document is refused before the recursive parser sees it."""
+    """Cheap pre-scan so a 10,000-deep document is refused before the recursive parser sees it.
+
+    Counting brackets settles most messages at C speed; otherwise only strings and brackets
+    are visited (a regex skips each string whole), not every byte in Python — the scan runs
+    on the server's event loop, so its cost per byte of a 20 MB body matters.
+    """
+    if raw.count(b"[") + raw.count(b"{") <= MAX_DEPTH:
+        return True
     depth = 0
-    in_string = escaped = False
-    for byte in raw:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif byte == 0x5C:
-                escaped = True
-            elif byte == 0x22:
-                in_string = False
-        elif byte == 0x22:
-            in_string = True
-        elif byte in (0x7B, 0x5B):
+    for token in _TOKENS.finditer(raw):
+        char = token.group()
+        if char in (b"{", b"["):
             depth += 1
             if depth > MAX_DEPTH:
                 return False
-        elif byte in (0x7D, 0x5D):
+        elif char in (b"}", b"]"):
             depth -= 1
     return True
 
@@ -148,7 +156,11 @@ class InboundServer:
         path = "/" + request.path_params.get("path", "")
         path_action = path.rstrip("/").rsplit("/", 1)[-1]
         headers = {k.lower(): v for k, v in request.headers.items()}
-        raw = await self._read_limited(request)
+        try:
+            raw = await self._read_limited(request)
+        except ClientDisconnect:  # the sender hung up mid-body: keep the evidence, answer no one
+            self._gone(path, path_action, headers)
+            return JSONResponse(nack("20006", "incomplete body"), status_code=400)
         seq = self.mailbox.next_seq()
         if raw is None:
             inbound = Inbound(Message(None, "in", b"", headers), path, seq, [
@@ -167,6 +179,13 @@ class InboundServer:
             inbound.findings.append(_finding(
                 rr.CALLBACK_WRONG_PATH, message.action, "$.context.action",
                 f"{message.action} was POSTed to {path}", actual=path))
+        content_type = headers.get("content-type")
+        if not is_json_media_type(content_type):
+            inbound.findings.append(_finding(
+                rr.WIRE_CONTENT_TYPE, message.action or path_action, "$ (Content-Type header)",
+                f"{message.action or path} was sent with Content-Type {content_type!r}, "
+                "not application/json", actual=content_type))
+        await self._hold_until_acked(inbound)
         status, body = 200, ack()
         signature_problem = self._verify(message, raw, headers)
         if signature_problem is not None:
@@ -175,6 +194,39 @@ class InboundServer:
             status, body = 401, nack(self.settings.nack_code_signature,
                                      f"invalid signature: {signature_problem}")
         return self._answer(inbound, status, body, path_action)
+
+    def _gone(self, path: str, path_action: str, headers: dict[str, str]) -> None:
+        """Record a POST whose sender disconnected before its body was complete."""
+        inbound = Inbound(Message(None, "in", b"", headers), path, self.mailbox.next_seq(), [
+            _finding(rr.BODY_NOT_JSON, path_action, "$",
+                     f"the sender of a POST to {path} hung up before its body was complete")])
+        inbound.answer_status = 400
+        verdict = self.mailbox.deliver(inbound)  # no transaction to route by: an orphan
+        if self.transcript is not None:
+            self.transcript.record_inbound(inbound, verdict.value, {"disconnected": True})
+        if self.on_inbound is not None:
+            self.on_inbound(inbound)
+
+    async def _hold_until_acked(self, inbound: Inbound) -> None:
+        """Hold a callback that beat its request's ACK until the ACK arrives (or the hold ends).
+
+        A callback racing a correct ACK is answered once the ACK is in; a participant that
+        waits for our answer before ACKing cannot ACK meanwhile, so the hold running out proves
+        its callback came first (WIRE-CALLBACK-005) — no clock comparison, no jitter.
+        """
+        message = inbound.message
+        if not message.is_callback:
+            return
+        pending = self.mailbox.answer_pending(message.transaction_id, message.message_id)
+        if pending is None:
+            return
+        hold = self.settings.before_ack_hold_s
+        if not await asyncio.to_thread(pending.wait, hold):
+            inbound.findings.append(_finding(
+                rr.CALLBACK_BEFORE_ACK, message.action, "$.context.message_id",
+                f"{message.action} (message_id {message.message_id}) arrived before the "
+                f"synchronous answer to its request, which did not come while the harness held "
+                f"the callback unanswered for {hold:g}s: the participant called back first"))
 
     def _verify(self, message: Message, raw: bytes, headers: dict[str, str]) -> str | None:
         if not self.settings.verify_signatures:
@@ -223,6 +275,10 @@ class InboundServer:
                 f"{message.action} (message_id {message.message_id}) arrived after the harness "
                 "stopped waiting (ttl + grace); answered NACK 20009"))
         elif verdict is Delivery.DUPLICATE:
+            original = self.mailbox.replay_of(inbox, inbound)
+            replay = (f", the same body byte for byte as message #{original.seq} (a replay)"
+                      if original is not None else "")
             self.mailbox.add_stray(inbox, _finding(
                 rr.CALLBACK_DUPLICATE, message.action, "$.context.message_id",
-                f"{message.action} with message_id {message.message_id} received again"))
+                f"{message.action} with message_id {message.message_id} received again"
+                f"{replay}"))
