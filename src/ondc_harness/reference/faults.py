@@ -335,6 +335,69 @@ def non_json(action: str, payload: Json) -> None:
     """
 
 
+# -- hostile participant behaviours (carried out by reference/hostile.py) ----------------------
+@_fault("unknown_transaction", CALLBACKS)
+def unknown_transaction(action: str, payload: Json) -> None:
+    """The callback names a transaction_id the harness never started.
+
+    Simulates a seller that mixes up its sessions.  The harness answers NACK 20006.  Caught by
+    WIRE-CALLBACK-004 on the step waiting for it (it answers that step's message_id under a
+    stranger's transaction), which also reports WIRE-CALLBACK-001.
+    """
+    context = payload.get("context")
+    if isinstance(context, dict):
+        context["transaction_id"] = f"stranger-{context.get('message_id')}"
+
+
+def _behaviour(name: str, doc: str, actions: tuple[str, ...] = CALLBACKS) -> None:
+    """Register a fault the seller or hostile.py carries out (no payload change)."""
+    def carried_out_elsewhere(action: str, payload: Json) -> None:
+        """Nothing to change in the payload."""
+    FAULTS[name] = FaultSpec(name, actions, carried_out_elsewhere, doc)
+
+
+for _name, _doc in {
+    "hang": "The synchronous answer never comes (the connection stays open).\n\nCaught by "
+            "WIRE-CONN-002 after --request-timeout; the flow breaks at the request.",
+    "trickle": "The ACK trickles in one byte at a time (25 s for the whole answer).\n\nCaught "
+               "by WIRE-CONN-002: --request-timeout bounds the whole answer, not each read.",
+    "reset": "The connection is reset (TCP RST) halfway through the ACK.\n\nCaught by "
+             "WIRE-CONN-001; the flow breaks at the request.",
+    "http_307": "The request is answered HTTP 307 to another path (redirects are not "
+                "followed).\n\nCaught by WIRE-HTTP-001 and WIRE-ACK-001.",
+    "http_404": "The request is answered HTTP 404, plain text (a wrong base_url).\n\nCaught by "
+                "WIRE-HTTP-001 and WIRE-ACK-001.",
+    "empty_answer": "HTTP 200 with an empty body.\n\nCaught by WIRE-ACK-001.",
+    "truncated_answer": "HTTP 200 with the ACK cut after 20 bytes.\n\nCaught by WIRE-ACK-001.",
+    "nack_no_error": "NACK without an error object.\n\nCaught by WIRE-ACK-002 and WIRE-ACK-003.",
+    "callback_before_ack": "The callback is sent (and answered) before the request's ACK.\n\n"
+                           "Simulates a seller that answers inline.  Caught by "
+                           "WIRE-CALLBACK-005.",
+    "wrong_path": "The callback is POSTed to the request's path (/select for on_select).\n\n"
+                  "Caught by WIRE-PATH-001; the callback is still checked.",
+    "duplicate_callback": "The callback is sent again (same message_id, later timestamp).\n\n"
+                          "Caught by WIRE-CALLBACK-003.",
+    "replay": "The callback is sent again byte for byte, with the same signature.\n\nCaught by "
+              "WIRE-CALLBACK-003 (a replay), on_search included.",
+    "oversized_callback": "The callback is padded beyond the harness's --max-body.\n\nCaught by "
+                          "WIRE-BODY-002 (HTTP 413, before parsing).",
+    "deep_json": "The callback carries an array nested 10,000 deep.\n\nCaught by WIRE-BODY-001 "
+                 "(HTTP 400); the parser is never asked to recurse that deep.",
+    "invalid_utf8": "The callback body is not valid UTF-8.\n\nCaught by WIRE-BODY-001.",
+    "wrong_content_type": "The callback is sent as text/plain.\n\nCaught by WIRE-HTTP-002; the "
+                          "message is still read and checked.",
+    "unsigned": "The callback has no Authorization header.\n\nCaught by WIRE-SIG-001.",
+    "malformed_signature": "The callback's Authorization header is garbage.\n\nCaught by "
+                           "WIRE-SIG-001 (malformed header).",
+    "expired_signature": "The callback is signed with created/expires an hour in the past.\n\n"
+                         "Caught by WIRE-SIG-001 (expired).",
+    "flood": "1,000 extra copies of the callback (fresh message_ids) at once.\n\nThe harness "
+             "answers and records every one; caught by WIRE-CALLBACK-004 in the run summary "
+             "(callbacks answering no request of the harness).",
+}.items():
+    _behaviour(_name, _doc)
+
+
 # -- parsing ----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Fault:

@@ -37,6 +37,12 @@ from ondc_harness.reference import retail_payloads as payloads
 from ondc_harness.reference.catalogue import MARKETPLACE
 from ondc_harness.reference.clock import format_ts, timestamp_after
 from ondc_harness.reference.faults import Fault, active, with_payload_faults
+from ondc_harness.reference.hostile import (
+    HostileFront,
+    HostileSettings,
+    after_callback,
+    shape_callback,
+)
 from ondc_harness.reference.orders import OrderBook, Transaction, stages_for
 from ondc_harness.reference.validation import (
     Refusal,
@@ -87,6 +93,7 @@ class ReferenceSellerConfig:
     peer_keys: KeyResolver = _no_keys
     faults: frozenset[Fault] = frozenset()
     late_delay_s: float = DEFAULT_LATE_DELAY_S
+    hostile: HostileSettings = field(default_factory=HostileSettings)
     host: str = "127.0.0.1"
     port: int = 0
 
@@ -119,8 +126,11 @@ class ReferenceSeller:
             "confirm": self._confirm, "status": self._status, "track": self._track,
         }
         self._self_checked = igm.register(self) | rsf.register(self)  # own context shapes
-        self.app = Starlette(routes=[Route("/{action}", self._receive, methods=["POST"])],
-                             lifespan=self._lifespan)
+        # HostileFront answers instead of the app when an answer fault (hang, reset...) is on.
+        self.app = HostileFront(
+            Starlette(routes=[Route("/{action}", self._receive, methods=["POST"])],
+                      lifespan=self._lifespan),
+            lambda: self.config.faults, lambda: self.config.hostile)
 
     # -- lifecycle ---------------------------------------------------------------------------
     @property
@@ -182,6 +192,9 @@ class ReferenceSeller:
         canned = self._faulty_answer(action)
         if canned is not None:
             return canned
+        if active(self.config.faults, "callback_before_ack", action):
+            await self._run(job)  # the callback goes out, and is answered, before our ACK
+            return JSONResponse(ACK)
         return JSONResponse(ACK, background=BackgroundTask(self._spawn, job))
 
     def _verify(self, request: Request, raw: bytes, context: Json) -> None:
@@ -373,21 +386,31 @@ class ReferenceSeller:
         body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
         keys = self._rogue_keys if active(self.config.faults, "bad_signature", action) \
             else self.config.keys
-        headers = {
-            "Content-Type": "application/json",
-            "Authorization": sign_body(body, keys.signing_private_key,
-                                       self.config.subscriber_id, self.config.unique_key_id),
-            "Digest": f"BLAKE-512={blake2b_digest(body)}",
-        }
+
+        def sign(data: bytes, *, created: int | None = None,
+                 expires: int | None = None) -> dict[str, str]:
+            return {
+                "Content-Type": "application/json",
+                "Authorization": sign_body(data, keys.signing_private_key,
+                                           self.config.subscriber_id, self.config.unique_key_id,
+                                           created=created, expires=expires),
+                "Digest": f"BLAKE-512={blake2b_digest(data)}",
+            }
+
         url = f"{str(context['bap_uri']).rstrip('/')}/{action}"
+        out = shape_callback(self.config.faults, action, url, body, sign, self.config.hostile)
         status: int | None = None
         error: str | None = None
         try:
-            response = await self._client.post(url, content=body, headers=headers)
+            response = await self._client.post(out.url, content=out.body, headers=out.headers)
             status = response.status_code
         except httpx.HTTPError as exc:
             error = f"{type(exc).__name__}: {exc}"
-            log.warning("reference seller: POST %s failed: %s", url, error)
+            log.warning("reference seller: POST %s failed: %s", out.url, error)
         txn.sent.append(action)
         self.deliveries.append(Delivery(action, str(context["transaction_id"]),
                                         str(context["message_id"]), status, error))
+        for extra in await after_callback(self._client, self.config.faults, action, out,
+                                          payload, sign, self.config.hostile):
+            self.deliveries.append(Delivery(action, str(context["transaction_id"]),
+                                            extra.message_id, extra.status_code, extra.error))
