@@ -373,24 +373,50 @@ def flow_rows(flows: list[FlowComparison]) -> list[str]:
     return rows
 
 
+_STOPWORDS = frozenset({"the", "and", "for", "with", "should", "must", "not", "are", "from",
+                        "its", "this", "that", "have", "has", "one", "any", "message", "order",
+                        "equal", "same", "valid", "value", "values", "between", "while"})
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]{3,}", text.lower()) if w not in _STOPWORDS}
+
+
+def related_rules(official: Official) -> list[str]:
+    """Business rules on the same topic and action, most words in common with the official
+    check first; only rules sharing at least one word count."""
+    topic, words = plain_topic(official.text), _words(official.text)
+    scored = []
+    for candidate in CATALOG.values():
+        text = f"{candidate.id} {candidate.title}"
+        if candidate.fn is None or plain_topic(text) != topic:
+            continue
+        if candidate.actions and official.action not in candidate.actions:
+            continue
+        shared = len(words & _words(text))
+        if shared:
+            scored.append((-shared, candidate.id))
+    return [rule_id for _, rule_id in sorted(scored)]
+
+
 def status_of(kind: str, examples: list[Official], flows: list[FlowComparison]) -> str:
     """Why the harness does not report this official check (curated, else computed)."""
     for pattern, why in KNOWN:
         if any(pattern.search(o.text) for o in examples):
             return why
-    topic, action = plain_topic(examples[0].text), examples[0].action
-    if topic == "schema" and not any(h.rule == "SCHEMA-001" for f in flows for h in f.harness):
-        return "not yet implemented: JSON Schema validation (SCHEMA-001) reports nothing yet"
+    first = examples[0]
+    topic, action = plain_topic(first.text), first.action
     matched = sum(1 for f in flows for o in f.also_reported()
                   if o.kind == kind and o.action == action)
     if matched:
         return f"partly covered: the harness reports {matched} of these ({topic})"
-    rules = [r.id for r in CATALOG.values() if r.fn is not None
-             and plain_topic(f"{r.id} {r.title}") == topic
-             and (not r.actions or action in r.actions)]
+    if topic == "schema":
+        return (f"not covered: no JSON Schema finding (SCHEMA-001) on {action} in these flows; "
+                "the generated schema for this action/version is missing or more lenient")
+    rules = related_rules(first)
     if rules:
-        return (f"rules exist ({', '.join(sorted(rules)[:4])}) but did not fire here: check "
-                "whether the official finding is a false alarm")
+        return (f"related rules ({', '.join(rules[:3])}) did not fire here: a different "
+                "reading of the spec, or an official false alarm to confirm")
     return f"not yet implemented (no harness rule on {topic} for {action})"
 
 
