@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from ondc_harness.session import HarnessSession
 
 DEFAULT_TTL = "PT30S"
-BEFORE_ACK_TOLERANCE_S = 0.2
 SAVE_RULE = "FLOW-SAVE-001"
 
 
@@ -130,9 +129,16 @@ class FlowRun:
         while len(self.results) <= index:
             if self.broken_step(len(self.results)) is not None:
                 return
+            if self.session.out_of_time():
+                return  # --max-duration ran out: the items report the steps that did not run
             step = self.scenario.steps[len(self.results)]
             started = time.monotonic()
-            result = self._send(step) if step.kind == "send" else self._expect(step)
+            try:
+                result = self._send(step) if step.kind == "send" else self._expect(step)
+            except KeyboardInterrupt:  # Ctrl-C: say in the evidence which step it cut short
+                self.session.transcript.record_step(self.scenario.id, step.name, "interrupted",
+                                                    [], "interrupted (Ctrl-C) during this step")
+                raise
             result.duration_s = time.monotonic() - started
             if result.answer is not None:
                 result.overhead_s = max(result.duration_s - result.answer.elapsed_s, 0.0)
@@ -145,6 +151,13 @@ class FlowRun:
 
     def _fails(self, findings: list[Finding]) -> bool:
         return any(f.severity >= self.session.settings.fail_on for f in findings)
+
+    def _within_budget(self, seconds: float) -> tuple[float, bool]:
+        """``seconds`` capped by what is left of --max-duration, and whether it was capped."""
+        left = self.session.budget_left()
+        if left is None or left >= seconds:
+            return seconds, False
+        return max(left, 0.01), True
 
     # -- send ----------------------------------------------------------------------------
     def build_request(self, step: Step) -> dict[str, Any]:
@@ -183,10 +196,20 @@ class FlowRun:
         url = f"{self.session.participant.base_url}/{step.action}"
         settings = self.session.settings
         self.session.mailbox.note_sent(self.inbox, request.message_id, step.action)
+        answered = self.session.mailbox.expect_answer(self.inbox, request.message_id)
+        timeout_s, capped = self._within_budget(settings.request_timeout_s)
         sent_at = time.monotonic()
-        answer = post_signed(self.session.http, url, body, self.session.signer,
-                             action=step.action, timeout_s=settings.request_timeout_s,
-                             max_body=settings.max_body)
+        try:
+            answer = post_signed(self.session.http, url, body, self.session.signer,
+                                 action=step.action, timeout_s=timeout_s,
+                                 max_body=settings.max_body, on_answer=answered.set)
+        except KeyboardInterrupt:  # keep the request that was in flight as evidence
+            self.session.transcript.record_outbound(
+                self.scenario.id, step.name, url, self.session.signer.headers_for(body), body,
+                SyncAnswer(url=url, transport_error="interrupted (Ctrl-C) before the answer"))
+            raise
+        finally:
+            answered.set()
         request.headers = self.session.signer.headers_for(body)
         self.session.transcript.record_outbound(self.scenario.id, step.name, url,
                                                 request.headers, body, answer)
@@ -197,7 +220,14 @@ class FlowRun:
         except ValueError:
             ttl_s = parse_duration(DEFAULT_TTL)
         self._sent[step.action] = _Sent(request, sent_at, time.monotonic(), ttl_s, ttl_text)
-        return self._judge_send(step, request, answer)
+        result = self._judge_send(step, request, answer)
+        if capped and any(f.rule_id == rr.WIRE_SYNC_TIMEOUT for f in answer.findings):
+            # Our budget ended the wait, not the participant's --request-timeout: no finding.
+            result.findings = [f for f in result.findings if f.rule_id != rr.WIRE_SYNC_TIMEOUT]
+            result.outcome = Outcome.BROKEN
+            result.note = f"{self.session.ran_out_text()} while waiting for the answer to " \
+                f"{step.action}"
+        return result
 
     def _judge_send(self, step: Step, request: Message, answer: SyncAnswer) -> StepResult:
         result = StepResult(step, Outcome.PASSED, request=request, answer=answer)
@@ -233,6 +263,10 @@ class FlowRun:
 
     def _expect(self, step: Step) -> StepResult:
         deadline, budget, sent = self._deadline(step)
+        run_deadline = self.session.deadline
+        capped = run_deadline is not None and run_deadline < deadline
+        if capped and run_deadline is not None:
+            deadline = run_deadline
         matcher = None
         if step.match:
             def matcher(message: Message) -> bool:
@@ -240,7 +274,12 @@ class FlowRun:
                            for path, value in step.match.items())
         inbound = self.session.mailbox.wait(
             self.inbox, step.action, deadline=deadline,
-            message_id=sent.message.message_id if sent else None, match=matcher)
+            message_id=sent.message.message_id if sent else None, match=matcher,
+            late_after=not capped)
+        if inbound is None and capped:
+            return StepResult(step, Outcome.BROKEN, note=(
+                f"{self.session.ran_out_text()} while waiting for {step.action} (its own wait, "
+                f"{budget}, had not run out)"))
         if inbound is None:
             what = (f"for {sent.message.action} (message_id {sent.message.message_id})"
                     if sent else "(unsolicited)")
@@ -248,11 +287,14 @@ class FlowRun:
             others = self._unclaimed_ids(step.action)
             meanwhile = (f"; meanwhile {len(others)} other {step.action} arrived, with "
                          f"message_id {', '.join(others[:3])}" if others else "")
-            return StepResult(step, Outcome.BROKEN, findings=[Finding(
+            findings = [Finding(
                 rule_id=rr.CALLBACK_MISSING, severity=get_rule(rr.CALLBACK_MISSING).severity,
                 action=step.action, path="$",
-                message=f"no {step.action}{wanted} {what} within {budget}{meanwhile}")],
-                note=f"no {step.action} arrived within {budget}")
+                message=f"no {step.action}{wanted} {what} within {budget}{meanwhile}")]
+            if sent is not None:
+                findings.extend(self._strangers(step.action, sent.message))
+            return StepResult(step, Outcome.BROKEN, findings=findings,
+                              note=f"no {step.action} arrived within {budget}")
         received_at = time.monotonic()
         result = StepResult(step, Outcome.PASSED, inbound=inbound,
                             findings=list(inbound.findings))
@@ -260,18 +302,28 @@ class FlowRun:
             result.outcome = Outcome.BROKEN
             result.note = f"{step.action} arrived but cannot be read"
             return result
-        if sent is not None and inbound.monotonic < sent.answered_at - BEFORE_ACK_TOLERANCE_S:
-            result.findings.append(Finding(
-                rule_id=rr.CALLBACK_BEFORE_ACK, severity=get_rule(rr.CALLBACK_BEFORE_ACK).severity,
-                action=step.action, path="$.context.message_id",
-                message=f"{step.action} arrived {sent.answered_at - inbound.monotonic:.3f}s "
-                        "before the synchronous ACK of its request"))
+        # A callback that beat its request's ACK carries WIRE-CALLBACK-005 from the server.
         message = inbound.message
         result.findings.extend(self._checks(step, message))
         self.history.append(message)
         result.findings.extend(self._save(step, message))
         result.overhead_s = time.monotonic() - received_at
         return result
+
+    def _strangers(self, action: str, request: Message) -> list[Finding]:
+        """WIRE-CALLBACK-004 for callbacks answering ``request`` under another transaction_id.
+
+        The server NACKed them as unknown; the flow adopts them so the step that waited in vain
+        says where its answer went (and the summary does not count them twice).
+        """
+        adopted = self.session.mailbox.adopt_orphans(self.inbox, action, request.message_id)
+        return [Finding(
+            rule_id=rr.CALLBACK_UNKNOWN, severity=get_rule(rr.CALLBACK_UNKNOWN).severity,
+            action=action, path="$.context.transaction_id",
+            message=f"{action} answering {request.action} (message_id {request.message_id}) "
+                    f"arrived with transaction_id {r.message.transaction_id!r}, not this flow's "
+                    f"{self.transaction_id!r}; answered NACK 20006",
+            expected=self.transaction_id, actual=r.message.transaction_id) for r in adopted]
 
     def _unclaimed_ids(self, action: str) -> list[str]:
         """Message ids of ``action`` callbacks that arrived but no step has taken."""

@@ -108,10 +108,20 @@ class StepItem(pytest.Item):
         if broken is not None:
             # pytrace=False: an error that reads as the broken step, not as a traceback.
             pytest.fail(render_prerequisite(self.scenario, self.step, broken), pytrace=False)
+        self._fail_if_out_of_time(flow)
+
+    def _fail_if_out_of_time(self, flow: FlowRun) -> None:
+        """This step has not run and the run's --max-duration is spent: say so (an error in
+        setup, a failure if the budget ran out between setup and call)."""
+        session = get_session(self.config)
+        if len(flow.results) <= self.index and session.out_of_time():
+            pytest.fail(f"{self.scenario.id}::{self.step.name} did not run: "
+                        f"{session.ran_out_text()}", pytrace=False)
 
     def runtest(self) -> None:
         flow = self.flow_collector.flow_run()
         flow.run_through(self.index)
+        self._fail_if_out_of_time(flow)
         result = flow.results[self.index]
         allure_glue.attach_result(self.config, result, prerequisite=False)
         if result.outcome is not Outcome.PASSED:

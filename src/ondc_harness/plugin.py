@@ -64,7 +64,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--report-dir", type=Path, default=Path("reports"), metavar="DIR",
                     help="where each run's folder (transcript, summary) is created")
     group.addoption("--max-duration", type=float, default=None, metavar="SECONDS",
-                    help="cap on the whole run")
+                    help="cap on the whole run, from its first step: waits are cut to what is "
+                         "left, and steps that cannot start any more are errors saying so")
 
 
 def _settings(config: pytest.Config) -> HarnessSettings:
@@ -122,6 +123,13 @@ def pytest_report_header(config: pytest.Config) -> str | None:
         return None
     who = config.option.participant or "embedded reference seller"
     return f"ondc-harness: participant {who}; {config.stash[settings_key].describe()}"
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int | pytest.ExitCode) -> None:
+    """Ctrl-C: the summary written at unconfigure says the run was cut short."""
+    harness = session.config.stash.get(session_key, None)
+    if harness is not None and exitstatus == pytest.ExitCode.INTERRUPTED:
+        harness.interrupted = True
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
