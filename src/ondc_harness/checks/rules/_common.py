@@ -6,9 +6,9 @@ Everything here reads untrusted payloads and never raises: unexpected shapes rea
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
 from ondc_harness.checks.access import decimal_of, get, get_dict, items_of
@@ -137,14 +137,33 @@ def item_ids(order: dict[str, Any]) -> list[str]:
     return [i["id"] for _, i in items_of(order, "items") if isinstance(i.get("id"), str)]
 
 
+#: No order amount or count reaches 10^15; beyond it a "number" is junk (and Decimal arithmetic
+#: on such exponents can overflow), so it reads as not-a-number.
+_HUGE: Final = Decimal("1e15")
+
+
 def amount_text(value: Decimal) -> str:
     """A Decimal as ONDC writes amounts (two decimals)."""
-    return f"{value.quantize(Decimal('0.01'))}"
+    try:
+        return f"{value.quantize(Decimal('0.01'))}"
+    except InvalidOperation:
+        return str(value)
 
 
 def numeric(value: Any) -> Decimal | None:
-    """:func:`access.decimal_of`, re-exported so rule modules import one place."""
-    return decimal_of(value)
+    """:func:`access.decimal_of`, also refusing magnitudes no amount has (see ``_HUGE``)."""
+    number = decimal_of(value)
+    return number if number is not None and abs(number) < _HUGE else None
+
+
+def member(value: Any, allowed: Collection[str]) -> bool:
+    """``value in allowed`` for JSON values: a list or object (unhashable) is never a member."""
+    return isinstance(value, str) and value in allowed
+
+
+def str_values(values: Iterator[Any] | Collection[Any]) -> set[str]:
+    """The string values among ``values`` (ids read from untrusted payloads)."""
+    return {v for v in values if isinstance(v, str)}
 
 
 def journey_messages(messages: list[Message]) -> Iterator[Message]:

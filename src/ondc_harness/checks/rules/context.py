@@ -31,6 +31,7 @@ from ondc_harness.checks.rules._common import (
     is_solicited_callback,
     is_strict_timestamp,
     journey_messages,
+    member,
     parse_timestamp,
 )
 from ondc_harness.durations import is_duration, parse_duration
@@ -533,6 +534,6 @@ def retail_version(ctx: CheckContext) -> Iterator[Violation]:
     if not _has_context(ctx) or "version" in ctx.message.context:
         return
     value: Any = ctx.message.context.get("core_version", MISSING)
-    if value is not MISSING and value not in _RETAIL_VERSIONS:
+    if value is not MISSING and not member(value, _RETAIL_VERSIONS):
         yield Violation(_here("core_version"), "not a Retail 1.2 core_version",
                         expected="1.2.0 or 1.2.5", actual=value)

@@ -26,8 +26,10 @@ from ondc_harness.checks.rules._common import (
     earlier,
     fulfillment_ids,
     fulfillment_refs,
+    member,
     numeric,
     order_of,
+    str_values,
 )
 from ondc_harness.message import Message
 
@@ -407,12 +409,12 @@ def selected_items_only(ctx: CheckContext) -> Iterator[Violation]:
                    and m.message_id == ctx.message.message_id), None) or _latest(ctx, "select")
     if select is None:
         return
-    wanted = {i.get("id") for _, i in items_of(order_of(select.payload), "items")}
+    wanted = str_values(i.get("id") for _, i in items_of(order_of(select.payload), "items"))
     wanted_order = get_dict(select.payload, "message", "order")
     if "items" not in wanted_order:
         return
     for index, item in items_of(order_of(ctx.payload), "items"):
-        if item.get("id") not in wanted:
+        if not member(item.get("id"), wanted):
             yield Violation(_order_path("items", index, "id"),
                             f"item {item.get('id')!r} was not selected",
-                            expected=sorted(str(w) for w in wanted), actual=item.get("id"))
+                            expected=sorted(wanted), actual=item.get("id"))

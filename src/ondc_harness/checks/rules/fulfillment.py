@@ -15,7 +15,13 @@ from typing import Final
 from ondc_harness.checks.access import MISSING, get, items_of
 from ondc_harness.checks.catalog import CheckContext, rule
 from ondc_harness.checks.findings import Severity, Violation, json_path
-from ondc_harness.checks.rules._common import RETAIL, fulfillment_ids, fulfillment_refs, order_of
+from ondc_harness.checks.rules._common import (
+    RETAIL,
+    fulfillment_ids,
+    fulfillment_refs,
+    member,
+    order_of,
+)
 from ondc_harness.durations import is_duration
 
 _R = "RULES-REFERENCE.md"
@@ -50,7 +56,7 @@ def item_fulfillment_exists(ctx: CheckContext) -> Iterator[Violation]:
     known = set(fulfillment_ids(order))
     for index, item in items_of(order, "items"):
         for parts, ref in fulfillment_refs(item):
-            if ref not in known:
+            if not member(ref, known):
                 yield Violation(json_path("message", "order", "items", index, *parts),
                                 f"item {item.get('id')!r} refers to fulfillment {ref!r}, which "
                                 "is not in order.fulfillments", expected=sorted(known),
@@ -81,7 +87,7 @@ def serviceability_state(ctx: CheckContext) -> Iterator[Violation]:
     """The state code is the seller's serviceability verdict for the buyer's address."""
     for index, fulfillment in items_of(order_of(ctx.payload), "fulfillments"):
         code = get(fulfillment, "state", "descriptor", "code")
-        if code not in SERVICEABILITY:
+        if not member(code, SERVICEABILITY):
             yield Violation(_fulfillments_path(index, "state", "descriptor", "code"),
                             "on_select fulfillment state must say whether the address is "
                             "serviceable", expected=["Serviceable", "Non-serviceable"],
@@ -107,6 +113,6 @@ def fulfillment_type(ctx: CheckContext) -> Iterator[Violation]:
     """Routing (delivery, pickup, RTO) and settlement depend on the type; "delivery" in lower
     case (seen in real logs) matches none of them."""
     for index, fulfillment in items_of(order_of(ctx.payload), "fulfillments"):
-        if "type" in fulfillment and fulfillment["type"] not in FULFILLMENT_TYPES:
+        if "type" in fulfillment and not member(fulfillment["type"], FULFILLMENT_TYPES):
             yield Violation(_fulfillments_path(index, "type"), "unknown fulfillment type",
                             expected=sorted(FULFILLMENT_TYPES), actual=fulfillment["type"])

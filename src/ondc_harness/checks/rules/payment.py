@@ -14,7 +14,14 @@ from typing import Any, Final
 from ondc_harness.checks.access import MISSING, get, get_dict
 from ondc_harness.checks.catalog import CheckContext, rule
 from ondc_harness.checks.findings import Severity, Violation, json_path
-from ondc_harness.checks.rules._common import RETAIL, TOLERANCE, amount_text, earlier, numeric
+from ondc_harness.checks.rules._common import (
+    RETAIL,
+    TOLERANCE,
+    amount_text,
+    earlier,
+    member,
+    numeric,
+)
 from ondc_harness.checks.rules._common import order_of as _order_of
 from ondc_harness.checks.rules.cross_step import diff_paths
 
@@ -89,7 +96,7 @@ def finder_fee_shape(ctx: CheckContext) -> Iterator[Violation]:
     """A fee that is not computable cannot be settled between the apps."""
     parts, payment = _payment_of(ctx.payload, ctx.action)
     kind: Any = payment.get(FEE_TYPE, MISSING)
-    if kind is not MISSING and kind not in FEE_TYPES:
+    if kind is not MISSING and not member(kind, FEE_TYPES):
         yield Violation(json_path(*parts, FEE_TYPE), "unknown finder fee type",
                         expected=sorted(FEE_TYPES), actual=kind)
     if FEE_AMOUNT in payment:
@@ -111,7 +118,7 @@ def payment_enums(ctx: CheckContext) -> Iterator[Violation]:
     """Who collects and when decides settlement direction; a typo breaks reconciliation."""
     payment = get_dict(_order_of(ctx.payload), "payment")
     for key, allowed in (("type", PAYMENT_TYPES), ("collected_by", COLLECTORS)):
-        if key in payment and payment[key] not in allowed:
+        if key in payment and not member(payment[key], allowed):
             yield Violation(json_path("message", "order", "payment", key),
                             f"payment.{key} is not one of {', '.join(sorted(allowed))}",
                             expected=sorted(allowed), actual=payment[key])

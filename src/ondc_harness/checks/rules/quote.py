@@ -24,8 +24,10 @@ from ondc_harness.checks.rules._common import (
     amount_text,
     fulfillment_ids,
     item_ids,
+    member,
     numeric,
     order_of,
+    str_values,
 )
 from ondc_harness.durations import is_duration
 
@@ -180,7 +182,7 @@ def title_type_enum(ctx: CheckContext) -> Iterator[Violation]:
     allowed = TITLE_TYPES.get(ctx.message.version, _ALL_TITLE_TYPES)
     for index, line in _breakup(order_of(ctx.payload)):
         value = line.get(TITLE_TYPE)
-        if value not in allowed:
+        if not member(value, allowed):
             yield Violation(_quote_path("breakup", index, TITLE_TYPE),
                             f"title_type {value!r} is not allowed in "
                             f"{ctx.message.version or 'Retail 1.2'}",
@@ -201,17 +203,17 @@ def breakup_refs(ctx: CheckContext) -> Iterator[Violation]:
     order = order_of(ctx.payload)
     items = set(item_ids(order))
     allowed = items | set(fulfillment_ids(order)) | ({ctx.message.transaction_id} - {""})
-    allowed |= {o["id"] for _, o in items_of(order, "offers") if isinstance(o.get("id"), str)}
+    allowed |= str_values(o.get("id") for _, o in items_of(order, "offers"))
     for index, line in _breakup(order):
         if line.get(TITLE_TYPE) == "offer":
             continue
         ref = line.get(ITEM_ID)
         path = _quote_path("breakup", index, ITEM_ID)
         if line.get(TITLE_TYPE) == "item":
-            if ref not in items:
+            if not member(ref, items):
                 yield Violation(path, f"item line refers to {ref!r}, which is not an order item",
                                 expected=sorted(items), actual=ref)
-        elif ref not in allowed:
+        elif not member(ref, allowed):
             yield Violation(path, f"breakup line refers to {ref!r}, which is neither an order "
                             "item nor a fulfillment", expected=sorted(allowed - {""}), actual=ref)
 
@@ -239,8 +241,9 @@ def _delivery_fulfillments(order: dict[str, Any]) -> list[tuple[int, dict[str, A
     out = []
     for index, fulfillment in items_of(order, "fulfillments"):
         kind = fulfillment.get("type")
-        if kind in _DELIVERY_TYPES or (
-                kind is None and fulfillment.get("@ondc/org/category") not in _PICKUP_CATEGORIES):
+        if member(kind, _DELIVERY_TYPES) or (
+                kind is None and not member(fulfillment.get("@ondc/org/category"),
+                                            _PICKUP_CATEGORIES)):
             out.append((index, fulfillment))
     return out
 
@@ -262,18 +265,18 @@ def delivery_line(ctx: CheckContext) -> Iterator[Violation]:
     order = order_of(ctx.payload)
     if "breakup" not in get_dict(order, "quote"):
         return
-    serviceable = {f.get("id") for _, f in _delivery_fulfillments(order)
-                   if _state(f) == "Serviceable"}
+    serviceable = str_values(f.get("id") for _, f in _delivery_fulfillments(order)
+                             if _state(f) == "Serviceable")
     if not serviceable:
         return
-    charged = {line.get(ITEM_ID) for _, line in _breakup(order)
-               if line.get(TITLE_TYPE) == "delivery"}
+    charged = str_values(line.get(ITEM_ID) for _, line in _breakup(order)
+                         if line.get(TITLE_TYPE) == "delivery")
     if not serviceable & charged:
-        ids = sorted(str(i) for i in serviceable)
+        ids = sorted(serviceable)
         yield Violation(_quote_path("breakup"),
                         f"no delivery line for serviceable fulfillment(s) {', '.join(ids)}",
                         expected=f"a breakup line with {TITLE_TYPE} delivery for one of {ids}",
-                        actual=sorted(str(c) for c in charged))
+                        actual=sorted(charged))
 
 
 @rule("RET-QUOTE-009", "on_select has no delivery charge for a Non-serviceable fulfillment",
@@ -283,10 +286,10 @@ def delivery_line(ctx: CheckContext) -> Iterator[Violation]:
 def no_delivery_when_unserviceable(ctx: CheckContext) -> Iterator[Violation]:
     """Charging delivery for an address the seller cannot serve misstates the quote."""
     order = order_of(ctx.payload)
-    unserviceable = {f.get("id") for _, f in items_of(order, "fulfillments")
-                     if (_state(f) or "").lower() == "non-serviceable"}
+    unserviceable = str_values(f.get("id") for _, f in items_of(order, "fulfillments")
+                               if (_state(f) or "").lower() == "non-serviceable")
     for index, line in _breakup(order):
-        if line.get(TITLE_TYPE) == "delivery" and line.get(ITEM_ID) in unserviceable:
+        if line.get(TITLE_TYPE) == "delivery" and member(line.get(ITEM_ID), unserviceable):
             value = numeric(get(line, "price", "value"))
             if value is not None and value != 0:
                 yield Violation(_quote_path("breakup", index, "price", "value"),

@@ -13,7 +13,7 @@ from typing import Final
 from ondc_harness.checks.access import MISSING, get, get_dict, get_list, items_of
 from ondc_harness.checks.catalog import CheckContext, rule
 from ondc_harness.checks.findings import Severity, Violation, json_path
-from ondc_harness.checks.rules._common import RETAIL, earlier, order_of
+from ondc_harness.checks.rules._common import RETAIL, earlier, member, order_of
 
 _R = "RULES-REFERENCE.md"
 _NOTES = "retail-1.2/notes/on_track/on_track.yaml"
@@ -43,8 +43,8 @@ def tracking_status(ctx: CheckContext) -> Iterator[Violation]:
     """Buyer apps switch their tracking view on this value."""
     tracking = get_dict(ctx.payload, "message", "tracking")
     status = tracking.get("status", MISSING)
-    if isinstance(get(ctx.payload, "message", "tracking"), dict) and status not in (
-            TRACKING_STATUSES):
+    if isinstance(get(ctx.payload, "message", "tracking"), dict) and not member(
+            status, TRACKING_STATUSES):
         yield Violation(json_path("message", "tracking", "status"), "unknown tracking status",
                         expected=sorted(TRACKING_STATUSES),
                         actual=None if status is MISSING else status)
@@ -63,14 +63,14 @@ def tracked_fulfillment(ctx: CheckContext) -> Iterator[Violation]:
                       and get_list(order_of(m.payload), "fulfillments")), None)
     if reference is None:
         return
-    fulfillments = {f.get("id"): f for _, f in items_of(order_of(reference.payload),
-                                                        "fulfillments")}
+    fulfillments = {f["id"]: f for _, f in items_of(order_of(reference.payload),
+                                                    "fulfillments") if isinstance(f.get("id"), str)}
     if not fulfillments:
         return
     path = json_path("message", "tracking", "id")
     if fid not in fulfillments:
         yield Violation(path, f"fulfillment {fid!r} is not in the order (as of "
-                        f"{reference.action})", expected=sorted(str(k) for k in fulfillments),
+                        f"{reference.action})", expected=sorted(fulfillments),
                         actual=fid)
     elif fulfillments[fid].get("tracking") is False:
         yield Violation(path, f"fulfillment {fid!r} has tracking disabled (as of "
