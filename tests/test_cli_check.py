@@ -26,7 +26,7 @@ BROKEN_ONLY = FIXTURES / "broken_only"       # one empty .json file: FILE-JSON-0
 ONLY_VERDICT = FIXTURES / "only_verdict"     # a verdict file and a text file: nothing to check
 REAL_LOGS = Path(__file__).resolve().parents[1].parent / "shared" / "ondc" / "real-logs"
 
-FLOW_KEYS = {"path", "domain", "version", "findings"}
+FLOW_KEYS = {"path", "transaction_id", "domain", "version", "findings"}
 FINDING_KEYS = {"rule", "severity", "action", "file", "path", "message"}
 
 

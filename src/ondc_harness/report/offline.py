@@ -2,7 +2,7 @@
 
 The JSON shape is a contract for CI scripts and is kept deliberately small::
 
-    {"flows": [{"path", "domain", "version",
+    {"flows": [{"path", "transaction_id", "domain", "version",
                 "findings": [{"rule", "severity", "action", "file", "path", "message"}]}],
      "summary": {...counts, skipped files, fail_on, failed}}
 
@@ -47,7 +47,8 @@ def finding_json(finding: Finding) -> dict[str, Any]:
 
 
 def flow_json(report: FlowReport) -> dict[str, Any]:
-    return {"path": report.path, "domain": report.domain, "version": report.version,
+    return {"path": report.path, "transaction_id": report.transaction_id,
+            "domain": report.domain, "version": report.version,
             "findings": [finding_json(f) for f in _ordered(report.findings)]}
 
 
