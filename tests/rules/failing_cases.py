@@ -257,5 +257,26 @@ TRANSITIONS = [
                      value="Packed")), "picked up, then packed again"),
 ]
 
+PROVIDER = ("message", "catalog", "bpp/providers", 0)
+P = "$.message.catalog['bpp/providers'][0]"
+
+
+def _second_item_i1(flow: Flow) -> None:
+    at(flow["on_search"], *PROVIDER, "items")[1]["id"] = "I1"
+
+
+CATALOGUE = [
+    Case("RET-CAT-001", "on_search", f"{P}.items[0].fulfillment_id",
+         setter("on_search", *PROVIDER, "items", 0, "fulfillment_id", value="F9"), "unknown F9"),
+    Case("RET-CAT-002", "on_search", f"{P}.items[0].location_id",
+         setter("on_search", *PROVIDER, "items", 0, "location_id", value="L9"), "unknown L9"),
+    Case("RET-CAT-003", "on_search", f"{P}.items[1].id", _second_item_i1, "I1 twice"),
+    Case("RET-CAT-004", "on_search", f"{P}.items[0].price.value",
+         setter("on_search", *PROVIDER, "items", 0, "price", "value", value="299.00"),
+         "above maximum_value"),
+    Case("RET-XSTEP-011", "select", "$.message.order.items[1].id",
+         setter("select", *ORDER, "items", 1, "id", value="C7"), "not in the catalogue"),
+]
+
 ALL_CASES: list[Case] = [*CONTEXT, *QUOTES, *FULFILLMENTS, *CANCELLATION, *CROSS_STEP,
-                         *PAYMENT, *STATES, *TRACKING, *TRANSITIONS]
+                         *PAYMENT, *STATES, *TRACKING, *TRANSITIONS, *CATALOGUE]

@@ -194,10 +194,18 @@ def build_flow() -> Flow:
                         "@ondc/org/buyer_app_finder_fee_amount": "3"}}}),
         "on_search": _message("on_search", {"catalog": {
             "bpp/descriptor": {"name": "Seller NP"},
-            "bpp/providers": [{"id": "P1", "descriptor": {"name": "Store 1"},
-                               "locations": [{"id": "L1", "gps": "12.9716,77.5946"}],
-                               "items": [{"id": "I1", "price": money("265.00")},
-                                         {"id": "C1", "price": money("0.00")}]}]}}),
+            "bpp/providers": [{
+                "id": "P1", "descriptor": {"name": "Store 1"},
+                "locations": [{"id": "L1", "gps": "12.9716,77.5946"}],
+                "fulfillments": [{"id": "F1", "type": "Delivery"},
+                                 {"id": "F2", "type": "Self-Pickup"}],
+                "categories": [{"id": "CG1", "descriptor": {"name": "Crust"}}],
+                "items": [
+                    {"id": "I1", "fulfillment_id": "F1", "location_id": "L1",
+                     "price": {**money("265.00"), "maximum_value": "265.00"},
+                     "tags": type_tag("item")},
+                    {"id": "C1", "price": {**money("0.00"), "maximum_value": "0.00"},
+                     "tags": type_tag("customization")}]}]}}),
         "select": _message("select", {"order": {
             "provider": provider(), "items": items(fulfillment=False),
             "fulfillments": [{"end": {"location": {"gps": "12.974002,77.613458",

@@ -2,6 +2,7 @@
 
 from ondc_harness.checks.rules import (  # noqa: F401  (imported for their registrations)
     cancellation,
+    catalog,
     context,
     cross_step,
     fulfillment,
@@ -11,3 +12,4 @@ from ondc_harness.checks.rules import (  # noqa: F401  (imported for their regis
     tracking,
     transitions,
 )
+from ondc_harness.checks.rules import igm, rsf  # noqa: F401  (IGM and RSF rules)

@@ -418,3 +418,46 @@ def selected_items_only(ctx: CheckContext) -> Iterator[Violation]:
             yield Violation(_order_path("items", index, "id"),
                             f"item {item.get('id')!r} was not selected",
                             expected=sorted(wanted), actual=item.get("id"))
+
+
+def _catalogue(ctx: CheckContext) -> dict[str, set[str]] | None:
+    """Provider id → item ids, merged over every earlier on_search; ``None`` without one."""
+    found: dict[str, set[str]] | None = None
+    for message in earlier(ctx):
+        if message.action != "on_search":
+            continue
+        found = found if found is not None else {}
+        for _, provider in items_of(message.payload, "message", "catalog", "bpp/providers"):
+            pid = provider.get("id")
+            if isinstance(pid, str):
+                found.setdefault(pid, set()).update(
+                    str_values(i.get("id") for _, i in items_of(provider, "items")))
+    return found
+
+
+@rule("RET-XSTEP-011", "select names a provider and items of the on_search catalogue",
+      Severity.CRITICAL, spec=f"{_R} select (items, provider, location exist in on_search)",
+      actions=["select"], domains=RETAIL)
+def selected_from_catalogue(ctx: CheckContext) -> Iterator[Violation]:
+    """A buyer can only order what the seller offered.
+
+    Checked only when the flow holds an on_search (logs often fetch the catalogue in another
+    transaction); catalogues split over several on_search (incremental pushes) are merged.
+    """
+    catalogue = _catalogue(ctx)
+    if catalogue is None:
+        return
+    order = order_of(ctx.payload)
+    pid = get(order, "provider", "id")
+    if pid is MISSING:
+        return
+    if not member(pid, catalogue):
+        yield Violation(_order_path("provider", "id"), f"provider {pid!r} is not in on_search",
+                        expected=sorted(catalogue), actual=pid)
+        return
+    offered = catalogue[str(pid)]
+    for index, item in items_of(order, "items"):
+        if "id" in item and not member(item["id"], offered):
+            yield Violation(_order_path("items", index, "id"),
+                            f"item {item['id']!r} is not in provider {pid!r}'s catalogue",
+                            expected=sorted(offered), actual=item["id"])
