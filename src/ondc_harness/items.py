@@ -53,6 +53,12 @@ class SuiteFile(pytest.File):
         entries = data.get("scenarios")
         if not isinstance(entries, list) or not entries:
             raise self.CollectError(f"{self.path}: scenarios: a suite lists scenario files")
+        logs = self.config.option.ondc_logs
+        if logs is not None:
+            from ondc_harness.log_items import collect_logs, suite_families
+
+            yield from collect_logs(self, logs, suite_families([str(e) for e in entries]))
+            return
         suite_markers = [m for m in data.get("markers", []) if isinstance(m, str)]
         for entry in entries:
             for path in sorted(root.glob(str(entry))) or [root / str(entry)]:

@@ -456,6 +456,12 @@ def _check_one(message: Message, history: FlowHistory) -> list[Finding]:
                         file=message.file)]
 
 
+def check_message_in_flow(flow: Flow, index: int) -> list[Finding]:
+    """The findings of ``flow.messages[index]`` given the messages before it (catalogue first)."""
+    history = FlowHistory([*flow.catalogue, *flow.messages[:index]])
+    return _check_one(flow.messages[index], history)
+
+
 def check_flow(flow: Flow) -> FlowReport:
     """Check each message of ``flow`` against the messages before it (catalogue first)."""
     findings = list(flow.findings)

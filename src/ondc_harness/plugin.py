@@ -66,6 +66,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--max-duration", type=float, default=None, metavar="SECONDS",
                     help="cap on the whole run, from its first step: waits are cut to what is "
                          "left, and steps that cannot start any more are errors saying so")
+    group.addoption("--ondc-logs", type=Path, default=None, metavar="PATH",
+                    help="check recorded payloads (a file, a flow folder or a tree) instead of "
+                         "running the suite's scenarios live; no server is started")
 
 
 def _settings(config: pytest.Config) -> HarnessSettings:
@@ -101,6 +104,10 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", f"{action}: steps of the {action} API")
         config.addinivalue_line("markers", f"on_{action}: steps of the on_{action} callback")
     config.stash[settings_key] = _settings(config)
+    config.option.fail_on_severity = config.stash[settings_key].fail_on
+    logs = config.option.ondc_logs
+    if logs is not None and not logs.exists():
+        raise pytest.UsageError(f"--ondc-logs: {logs} does not exist")
     participant = None
     if config.option.participant is not None:
         try:
@@ -141,10 +148,27 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     from ondc_harness.report.summary import render_summary, summarise
 
-    session = terminalreporter.config.stash.get(session_key, None)
-    if session is None or not session.records:
+    config = terminalreporter.config
+    session = config.stash.get(session_key, None)
+    if session is not None and session.records:
+        terminalreporter.section("ONDC conformance summary")
+        for line in render_summary(summarise(session.summary_records())):
+            terminalreporter.write_line(line)
+        terminalreporter.write_line(f"evidence: {session.run_dir}")
+    _offline_summary(terminalreporter)
+
+
+def _offline_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The same summary for ``--ondc-logs`` runs, plus the files that were skipped and why."""
+    from ondc_harness.log_items import loaded_key, records_key
+    from ondc_harness.report.summary import render_summary, summarise
+
+    records = terminalreporter.config.stash.get(records_key, None)
+    loaded = terminalreporter.config.stash.get(loaded_key, None)
+    if not records and loaded is None:
         return
-    terminalreporter.section("ONDC conformance summary")
-    for line in render_summary(summarise(session.summary_records())):
+    terminalreporter.section("ONDC recorded-log summary")
+    for line in render_summary(summarise(records or [])):
         terminalreporter.write_line(line)
-    terminalreporter.write_line(f"evidence: {session.run_dir}")
+    for skipped in (loaded.skipped if loaded else [])[:50]:
+        terminalreporter.write_line(f"skipped {skipped.file}: {skipped.reason}")
