@@ -6,10 +6,11 @@ from ondc_harness.checks.rules import (  # noqa: F401  (imported for their regis
     context,
     cross_step,
     fulfillment,
+    igm,
     order_state,
     payment,
     quote,
+    rsf,
     tracking,
     transitions,
 )
-from ondc_harness.checks.rules import igm, rsf  # noqa: F401  (IGM and RSF rules)

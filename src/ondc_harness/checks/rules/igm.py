@@ -1,0 +1,813 @@
+"""IGM rules (``IGM-…``): complaints, their status trail, resolutions and escalations.
+
+Sources: RULES-REFERENCE.md ("IGM: issue category/sub-category enums; complainant/respondent
+actors; status sequence OPEN → PROCESSING → RESOLVED/CLOSED; created_at/updated_at ordering;
+transaction and order refer to real orders"), igm-1.0.0/build/build.yaml and igm-2.0.0/
+build/build.yaml (schemas and ``x-enum``), igm-2.0.0/components/enums/index.yaml and the IGM
+examples and flows.
+
+The two versions have different shapes and are told apart by the payload, not the version
+string (real logs carry IGM 2.0 with ``core_version`` 2.0.0, ``version`` 2.0.0 or a Retail
+version):
+
+* IGM 1.0: ``category``/``sub_category``, ``complainant_info``, ``issue_actions`` with
+  ``complainant_actions`` and ``respondent_actions``, ``resolution_provider``, ``resolution``.
+* IGM 2.0: ``descriptor.code``, ``actors`` with ids, ``actions`` (one trail both sides append
+  to), ``resolutions``, ``refs``, ``level``.
+
+A callback that only carries an ``error`` (IGM002 unknown order, IGM005 unknown issue…) has no
+issue to check and is skipped.  Rules never raise: odd shapes read as absent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Final
+
+from ondc_harness.checks.access import decimal_of, get, get_dict, get_list, get_str, items_of
+from ondc_harness.checks.catalog import CheckContext, rule
+from ondc_harness.checks.findings import Severity, Violation, json_path
+from ondc_harness.checks.rules._common import answered_request, earlier, parse_timestamp
+from ondc_harness.message import Message
+
+_R = "RULES-REFERENCE.md IGM"
+_B1 = "igm-1.0.0/build/build.yaml"
+_B2 = "igm-2.0.0/build/build.yaml"
+_E2 = "igm-2.0.0/components/enums/index.yaml"
+
+IGM_ACTIONS: Final = ("issue", "on_issue", "issue_status", "on_issue_status")
+ISSUE_ACTIONS: Final = ("issue", "on_issue", "on_issue_status")
+CALLBACKS: Final = ("on_issue", "on_issue_status")
+
+#: IGM 1.0 Retail categories (``FULFILMENT`` is the spelling the 1.0 build's own examples use).
+CATEGORIES_V1: Final = frozenset({"ORDER", "ITEM", "FULFILLMENT", "FULFILMENT", "AGENT",
+                                  "PAYMENT", "TRANSACTION"})
+#: The 1.0 build's IssueSubCategory enum, plus ITM05 (expired item) and FLM08 (incorrectly
+#: marked as delivered) of the Retail IGM list, which real logs use.
+SUB_CATEGORIES_V1: Final = frozenset({
+    "ORD01", "ORD02", "ORD03", "ITM01", "ITM02", "ITM03", "ITM04", "ITM05", "FLM01", "FLM02",
+    "FLM03", "FLM04", "FLM05", "FLM06", "FLM07", "FLM08", "AGT01", "AGT02", "PMT01", "PMT02",
+    "PMT03", "PMT04", "FLM201"})
+PREFIX_CATEGORY: Final = {"ORD": "ORDER", "ITM": "ITEM", "FLM": "FULFILLMENT", "AGT": "AGENT",
+                          "PMT": "PAYMENT", "TRX": "TRANSACTION"}
+#: IGM 2.0 issue codes are a category prefix and a number (ITM004, FLM002, ORD07, VIS001 in
+#: the 2.0 examples and real logs).
+CODE_V2: Final = re.compile(r"^(ORD|ITM|FLM|AGT|PMT|TRX|PRD|SRV|VIS|PLC)\d{2,3}$")
+
+STATUS_RANK: Final = {"OPEN": 0, "PROCESSING": 1, "RESOLVED": 2, "CLOSED": 3}
+ISSUE_STATUS_V1: Final = frozenset({"OPEN", "CLOSED"})
+ISSUE_TYPES: Final = frozenset({"ISSUE", "GRIEVANCE", "DISPUTE"})
+COMPLAINANT_ACTIONS_V1: Final = frozenset({"OPEN", "ESCALATE", "CLOSE"})
+RESPONDENT_ACTIONS_V1: Final = frozenset({"PROCESSING", "CASCADED", "RESOLVED", "NEED-MORE-INFO"})
+SOURCE_TYPES_V1: Final = frozenset({"CONSUMER", "SELLER", "INTERFACING-NP"})
+RESPONDENT_TYPES_V1: Final = frozenset({"INTERFACING-NP", "TRANSACTION-COUNTERPARTY-NP",
+                                        "CASCADED-COUNTERPARTY-NP"})
+GRO_TYPES_V1: Final = frozenset({"INTEFACING-NP-GRO", "INTERFACING-NP-GRO",
+                                 "TRANSACTION-COUNTERPARTY-NP-GRO",
+                                 "CASCADED-COUNTERPARTY-NP-GRO"})
+RESOLUTIONS_V1: Final = frozenset({"REFUND", "REPLACEMENT", "RETURN", "CANCEL", "NO-ACTION"})
+STATUS_V2: Final = frozenset(STATUS_RANK)
+ACTION_CODES_V2: Final = frozenset({
+    "OPEN", "PROCESSING", "CLOSED", "CASCADED", "INFO_REQUESTED", "INFO_PROCESSING",
+    "INFO_PROVIDED", "INFO_NOT_AVAILABLE", "RESOLUTION_PROPOSED", "RESOLUTION_FORWARDED",
+    "RESOLUTION_PROCESSING", "RESOLUTION_CASCADED", "RESOLUTION_ACCEPTED",
+    "RESOLUTION_REJECTED", "RESOLVED", "ESCALATED"})
+ACTOR_TYPES_V2: Final = frozenset({
+    "INTERFACING_NP", "COUNTERPARTY_NP", "CASCADED_NP", "PROVIDER", "AGENT", "CONSUMER",
+    "INTERFACING_NP_GRO", "COUNTERPARTY_NP_GRO", "CASCADED_NP_GRO"})
+RESPONDENT_ACTOR_TYPES_V2: Final = frozenset({
+    "COUNTERPARTY_NP", "CASCADED_NP", "COUNTERPARTY_NP_GRO", "CASCADED_NP_GRO", "PROVIDER",
+    "AGENT"})
+RESOLUTION_CODES_V2: Final = frozenset({
+    "REFUND", "RETURN", "REPLACEMENT", "NO_ACTION", "CANCEL", "NOW_VISIBLE", "NOW-VISIBLE",
+    "PARENT", "RECONCILED", "NOT_RECONCILED", "CBIL_CORRECTION", "ENACH_CANCEL", "END_ORDER"})
+REFUNDING_V1: Final = frozenset({"REFUND", "CANCEL"})
+
+_HUGE: Final = Decimal("1e15")
+
+
+# -- reading an IGM message ---------------------------------------------------------------------
+def issue_of(message: Message) -> dict[str, Any]:
+    """``message.issue`` when it is an object, else ``{}``."""
+    return get_dict(message.payload, "message", "issue")
+
+
+def is_v2(message: Message, issue: dict[str, Any]) -> bool:
+    """IGM 2.0 by shape (``actions``, ``actors``, ``refs``, ``level``), else by version."""
+    if any(key in issue for key in ("actions", "actors", "refs", "level", "descriptor")):
+        return True
+    if any(key in issue for key in ("issue_actions", "category", "sub_category",
+                                    "complainant_info", "order_details")):
+        return False
+    return message.version.startswith("2.")
+
+
+def issue_id_of(message: Message) -> str | None:
+    """The issue a message is about: ``issue.id``, or ``issue_id`` of issue_status."""
+    value = get(message.payload, "message", "issue", "id")
+    if not isinstance(value, str):
+        value = get(message.payload, "message", "issue_id")
+    return value if isinstance(value, str) and value else None
+
+
+def _codes(items: list[Any], *path: str) -> list[str]:
+    return [v for v in (get(i, *path) for i in items) if isinstance(v, str)]
+
+
+def effective_status(message: Message) -> str | None:
+    """Where the issue stands according to ``message``.
+
+    IGM 2.0 says it in ``issue.status``.  IGM 1.0 has only OPEN/CLOSED at issue level (the
+    complainant's), so the respondent's state is its latest action: PROCESSING (NEED-MORE-INFO
+    and CASCADED are still being processed) or RESOLVED; a callback without any respondent
+    action has not taken the issue up, i.e. OPEN.
+    """
+    issue = issue_of(message)
+    if not issue:
+        return None
+    status = get_str(issue, "status")
+    if is_v2(message, issue):
+        return status if status in STATUS_RANK else None
+    if status == "CLOSED":
+        return "CLOSED"
+    actions = _codes(get_list(issue, "issue_actions", "respondent_actions"), "respondent_action")
+    if actions:
+        return "RESOLVED" if actions[-1] == "RESOLVED" else "PROCESSING"
+    return "OPEN" if message.is_callback or status == "OPEN" else None
+
+
+def escalates(message: Message) -> bool:
+    """Whether a complainant's ``issue`` escalates (1.0 ESCALATE / GRIEVANCE; 2.0 ESCALATED)."""
+    if message.action != "issue":
+        return False
+    issue = issue_of(message)
+    if is_v2(message, issue):
+        codes = _codes(get_list(issue, "actions"), "descriptor", "code")
+        return bool(codes) and codes[-1] == "ESCALATED"
+    codes = _codes(get_list(issue, "issue_actions", "complainant_actions"), "complainant_action")
+    return bool(codes) and codes[-1] == "ESCALATE"
+
+
+def _same_issue(messages: list[Message], issue_id: str) -> list[Message]:
+    return [m for m in messages if m.action in IGM_ACTIONS and issue_id_of(m) == issue_id]
+
+
+def _has_error_only(message: Message) -> bool:
+    return isinstance(get(message.payload, "error"), dict) and not issue_of(message)
+
+
+def _amount(value: Any) -> Decimal | None:
+    number = decimal_of(value)
+    return number if number is not None and abs(number) < _HUGE else None
+
+
+def _ts(value: Any) -> datetime | None:
+    return parse_timestamp(value)
+
+
+def _order_message(ctx: CheckContext) -> Message | None:
+    """The latest message of the flow carrying the confirmed order (on_confirm onward)."""
+    for message in reversed(earlier(ctx)):
+        if message.action in ("on_confirm", "on_status", "on_update", "on_cancel") and \
+                isinstance(get(message.payload, "message", "order", "id"), str):
+            return message
+    return None
+
+
+def _issue_path(*parts: str | int) -> str:
+    return json_path("message", "issue", *parts)
+
+
+# -- enums ----------------------------------------------------------------------------------------
+@rule("IGM-CAT-001",
+      "Issue category and sub-category are known and agree (1.0 category/sub_category; 2.0 "
+      "descriptor.code)", Severity.MAJOR,
+      spec=f"{_R} (category/sub-category enums); {_B1} IssueSubCategory; {_B2} Descriptor",
+      actions=ISSUE_ACTIONS)
+def category(ctx: CheckContext) -> Iterator[Violation]:
+    """A complaint routed with an unknown category cannot reach the right desk or SLA."""
+    issue = issue_of(ctx.message)
+    if not issue:
+        return
+    first = ctx.message.action == "issue" and not _same_issue(
+        earlier(ctx), issue_id_of(ctx.message) or "")
+    if is_v2(ctx.message, issue):
+        code = get(issue, "descriptor", "code")
+        if code is None and "descriptor" not in issue and not first:
+            return
+        if not isinstance(code, str) or not CODE_V2.match(code):
+            yield Violation(_issue_path("descriptor", "code"),
+                            f"issue code {code!r} is not a category prefix and number",
+                            expected="e.g. ITM004, FLM002, ORD07", actual=code)
+        return
+    cat, sub = issue.get("category"), issue.get("sub_category")
+    if cat is None and sub is None and not first:
+        return
+    if cat not in CATEGORIES_V1:
+        yield Violation(_issue_path("category"), f"category {cat!r} is not an IGM 1.0 category",
+                        expected=sorted(CATEGORIES_V1), actual=cat)
+    if sub not in SUB_CATEGORIES_V1:
+        yield Violation(_issue_path("sub_category"),
+                        f"sub_category {sub!r} is not an IGM 1.0 sub-category",
+                        expected="ORD01…, ITM01…, FLM01…, AGT01…, PMT01…", actual=sub)
+    elif cat in CATEGORIES_V1:
+        wanted = PREFIX_CATEGORY.get(str(sub)[:3])
+        if wanted is not None and cat.replace("FULFILMENT", "FULFILLMENT") != wanted:
+            yield Violation(_issue_path("sub_category"),
+                            f"sub_category {sub} belongs to category {wanted}, not {cat}",
+                            expected=wanted, actual=cat)
+
+
+@rule("IGM-STATUS-001",
+      "Status, issue type/level and action codes are IGM values", Severity.CRITICAL,
+      spec=f"{_B1} Issue.status, ComplainantAction, RespondentAction; {_B2} Issue.status, "
+      f"Action.descriptor.code; {_E2}", actions=ISSUE_ACTIONS)
+def status_values(ctx: CheckContext) -> Iterator[Violation]:
+    """Receivers drive their workflow from these codes; an unknown one stalls the complaint."""
+    issue = issue_of(ctx.message)
+    if not issue:
+        return
+    if is_v2(ctx.message, issue):
+        checks: list[tuple[str, Any, frozenset[str]]] = [
+            (_issue_path("status"), issue.get("status"), STATUS_V2),
+            (_issue_path("level"), issue.get("level"), ISSUE_TYPES)]
+        checks += [(_issue_path("actions", i, "descriptor", "code"),
+                    get(a, "descriptor", "code"), ACTION_CODES_V2)
+                   for i, a in items_of(issue, "actions")]
+    else:
+        checks = [(_issue_path("status"), issue.get("status"), ISSUE_STATUS_V1),
+                  (_issue_path("issue_type"), issue.get("issue_type"), ISSUE_TYPES)]
+        checks += [(_issue_path("issue_actions", "complainant_actions", i, "complainant_action"),
+                    a.get("complainant_action"), COMPLAINANT_ACTIONS_V1)
+                   for i, a in items_of(issue, "issue_actions", "complainant_actions")]
+        checks += [(_issue_path("issue_actions", "respondent_actions", i, "respondent_action"),
+                    a.get("respondent_action"), RESPONDENT_ACTIONS_V1)
+                   for i, a in items_of(issue, "issue_actions", "respondent_actions")]
+    for path, value, allowed in checks:
+        if value is not None and value not in allowed:
+            yield Violation(path, f"{value!r} is not one of {', '.join(sorted(allowed))}",
+                            expected=sorted(allowed), actual=value)
+
+
+# -- actors ---------------------------------------------------------------------------------------
+@rule("IGM-ACTOR-001",
+      "Complainant and respondent are identified (1.0 complainant_info, updated_by, "
+      "respondent_info and GRO types; 2.0 actors with ids and known types)", Severity.MAJOR,
+      spec=f"{_R} (complainant/respondent actors); {_B1} Complainant, ResolutionProvider, GRO; "
+      f"{_E2} actors.type", actions=ISSUE_ACTIONS)
+def actors(ctx: CheckContext) -> Iterator[Violation]:
+    """Without a reachable complainant and respondent nobody can act on the complaint."""
+    issue = issue_of(ctx.message)
+    if not issue:
+        return
+    if is_v2(ctx.message, issue):
+        seen: set[str] = set()
+        for i, actor in items_of(issue, "actors"):
+            actor_id, kind = actor.get("id"), actor.get("type")
+            if not isinstance(actor_id, str) or not actor_id:
+                yield Violation(_issue_path("actors", i, "id"), "actor without an id",
+                                expected="a non-empty id", actual=actor_id)
+            elif actor_id in seen:
+                yield Violation(_issue_path("actors", i, "id"), f"actor id {actor_id} repeated",
+                                expected="unique actor ids", actual=actor_id)
+            else:
+                seen.add(actor_id)
+            if kind not in ACTOR_TYPES_V2:
+                yield Violation(_issue_path("actors", i, "type"),
+                                f"actor type {kind!r} is not an IGM 2.0 actor type",
+                                expected=sorted(ACTOR_TYPES_V2), actual=kind)
+        if "actors" not in issue and ctx.message.action == "issue" and "status" in issue:
+            yield Violation(_issue_path("actors"), "the issue names no actors",
+                            expected="the complainant and its interfacing NP", actual=None)
+        return
+    yield from _actors_v1(ctx, issue)
+
+
+def _actors_v1(ctx: CheckContext, issue: dict[str, Any]) -> Iterator[Violation]:
+    if ctx.message.action == "issue" and ("complainant_info" in issue or "category" in issue):
+        phone = get(issue, "complainant_info", "contact", "phone")
+        if not isinstance(phone, str) or not phone:
+            yield Violation(_issue_path("complainant_info", "contact", "phone"),
+                            "the complainant has no contact phone",
+                            expected="complainant_info.contact.phone", actual=phone)
+    source = get(issue, "source", "type")
+    if "source" in issue and source not in SOURCE_TYPES_V1:
+        yield Violation(_issue_path("source", "type"), f"source type {source!r} is unknown",
+                        expected=sorted(SOURCE_TYPES_V1), actual=source)
+    for side in ("complainant_actions", "respondent_actions"):
+        for i, action in items_of(issue, "issue_actions", side):
+            name = get(action, "updated_by", "org", "name")
+            if not isinstance(name, str) or not name:
+                yield Violation(_issue_path("issue_actions", side, i, "updated_by", "org", "name"),
+                                "an action does not say which organisation took it",
+                                expected="updated_by.org.name", actual=name)
+    info = get_dict(issue, "resolution_provider", "respondent_info")
+    if "resolution_provider" in issue and info.get("type") not in RESPONDENT_TYPES_V1:
+        yield Violation(_issue_path("resolution_provider", "respondent_info", "type"),
+                        f"respondent type {info.get('type')!r} is unknown",
+                        expected=sorted(RESPONDENT_TYPES_V1), actual=info.get("type"))
+    for i, gro in items_of(info, "resolution_support", "gros"):
+        if gro.get("gro_type") not in GRO_TYPES_V1:
+            yield Violation(_issue_path("resolution_provider", "respondent_info",
+                                        "resolution_support", "gros", i, "gro_type"),
+                            f"GRO type {gro.get('gro_type')!r} is unknown",
+                            expected=sorted(GRO_TYPES_V1), actual=gro.get("gro_type"))
+
+
+@rule("IGM-ACTOR-002",
+      "IGM 2.0 ids name declared actors (complainant_id, source_id, respondent_ids, "
+      "resolver_ids, action_by, proposed_by)", Severity.MAJOR,
+      spec=f"{_R} (complainant/respondent actors); {_B2} Issue, Action, Resolution",
+      actions=ISSUE_ACTIONS)
+def actor_references(ctx: CheckContext) -> Iterator[Violation]:
+    """An action by an undeclared actor cannot be attributed, so nobody answers for it."""
+    issue = issue_of(ctx.message)
+    if not issue or not is_v2(ctx.message, issue) or "actors" not in issue:
+        return
+    declared = {a.get("id") for _, a in items_of(issue, "actors")}
+    refs: list[tuple[str, Any]] = [(_issue_path(k), issue.get(k))
+                                   for k in ("complainant_id", "source_id") if k in issue]
+    for key in ("respondent_ids", "resolver_ids"):
+        refs += [(_issue_path(key, i), v) for i, v in enumerate(get_list(issue, key))]
+    refs += [(_issue_path("actions", i, "action_by"), a.get("action_by"))
+             for i, a in items_of(issue, "actions")]
+    refs += [(_issue_path("resolutions", i, "proposed_by"), r.get("proposed_by"))
+             for i, r in items_of(issue, "resolutions") if "proposed_by" in r]
+    for path, value in refs:
+        if value not in declared:
+            yield Violation(path, f"{value!r} is not one of the issue's actors",
+                            expected=sorted(str(d) for d in declared), actual=value)
+
+
+@rule("IGM-ACTOR-003",
+      "The respondent answers as itself: its new actions are by a respondent, never by the "
+      "complainant", Severity.CRITICAL,
+      spec=f"{_R} (complainant/respondent actors); {_B1} IssueActions; {_B2} Action.action_by",
+      actions=CALLBACKS)
+def respondent_acts(ctx: CheckContext) -> Iterator[Violation]:
+    """A callback that adds complainant actions puts words in the buyer's mouth."""
+    issue = issue_of(ctx.message)
+    if not issue:
+        return
+    issue_id = issue_id_of(ctx.message) or ""
+    before = [m for m in _same_issue(earlier(ctx), issue_id) if issue_of(m)]
+    if is_v2(ctx.message, issue):
+        known = {a.get("id") for m in before for _, a in items_of(issue_of(m), "actions")}
+        complainants = {issue.get("complainant_id"), issue.get("source_id")}
+        kinds = {a.get("id"): a.get("type") for _, a in items_of(issue, "actors")}
+        for i, action in items_of(issue, "actions"):
+            if action.get("id") in known:
+                continue
+            by = action.get("action_by")
+            if by in complainants or kinds.get(by) in ("INTERFACING_NP", "CONSUMER"):
+                yield Violation(_issue_path("actions", i, "action_by"),
+                                f"the respondent's callback adds action "
+                                f"{get(action, 'descriptor', 'code')!r} by the complainant side",
+                                expected="an action by the respondent or its GRO", actual=by)
+        ids = get_list(issue, "respondent_ids")
+        if "respondent_ids" in issue or ctx.message.action == "on_issue":
+            if not ids:
+                yield Violation(_issue_path("respondent_ids"), "the callback names no respondent",
+                                expected="the respondent's actor id", actual=ids)
+            for i, rid in enumerate(ids):
+                if rid in kinds and kinds[rid] not in RESPONDENT_ACTOR_TYPES_V2:
+                    yield Violation(_issue_path("respondent_ids", i),
+                                    f"respondent {rid} is a {kinds[rid]} actor",
+                                    expected=sorted(RESPONDENT_ACTOR_TYPES_V2), actual=kinds[rid])
+        return
+    sent = {str(a) for m in before if m.action == "issue"
+            for _, a in items_of(issue_of(m), "issue_actions", "complainant_actions")}
+    for i, action in items_of(issue, "issue_actions", "complainant_actions"):
+        if str(action) not in sent:
+            yield Violation(_issue_path("issue_actions", "complainant_actions", i),
+                            "the respondent's callback adds a complainant action the "
+                            "complainant never sent", expected="only respondent_actions",
+                            actual=action.get("complainant_action"))
+
+
+# -- status ---------------------------------------------------------------------------------------
+@rule("IGM-STATUS-002",
+      "The issue status never goes back within the flow (OPEN → PROCESSING → RESOLVED → "
+      "CLOSED; only an escalation reopens it)", Severity.CRITICAL,
+      spec=f"{_R} (status sequence OPEN → PROCESSING → RESOLVED/CLOSED); {_E2} status",
+      actions=CALLBACKS)
+def status_forward(ctx: CheckContext) -> Iterator[Violation]:
+    """A status that regresses tells the buyer a settled complaint is open again."""
+    status = effective_status(ctx.message)
+    issue_id = issue_id_of(ctx.message)
+    if status is None or issue_id is None:
+        return
+    previous: tuple[Message, str] | None = None
+    for message in _same_issue(earlier(ctx), issue_id):
+        if escalates(message):
+            previous = None  # a grievance is taken up again from the start
+            continue
+        if message.is_callback:
+            earlier_status = effective_status(message)
+            if earlier_status is not None:
+                previous = (message, earlier_status)
+    if previous is None:
+        return
+    message, before = previous
+    if STATUS_RANK[status] < STATUS_RANK[before]:
+        path = _issue_path("status") if is_v2(ctx.message, issue_of(ctx.message)) else \
+            _issue_path("issue_actions", "respondent_actions")
+        yield Violation(path, f"status went back from {before} (in the earlier "
+                        f"{message.action} at {message.timestamp}) to {status}",
+                        expected=f"{before} or later", actual=status)
+
+
+def _implied_v2(codes: list[str]) -> str | None:
+    implied: str | None = None
+    for code in codes:
+        if code in STATUS_RANK:
+            implied = code
+        elif code == "ESCALATED":
+            implied = "OPEN"
+    return implied
+
+
+@rule("IGM-STATUS-003",
+      "The action trail is in order and agrees with the status (first action OPEN; 2.0 "
+      "status as its latest status action, last_action_id the last action; 1.0 CLOSED with "
+      "CLOSE last)", Severity.MAJOR,
+      spec=f"{_R} (status sequence); {_B1} IssueActions; {_B2} Issue.last_action_id, actions",
+      actions=ISSUE_ACTIONS)
+def trail_order(ctx: CheckContext) -> Iterator[Violation]:
+    """The trail is the complaint's history; a status it does not explain is unverifiable."""
+    issue = issue_of(ctx.message)
+    if not issue:
+        return
+    if is_v2(ctx.message, issue):
+        actions = [a for _, a in items_of(issue, "actions")]
+        codes = [str(get(a, "descriptor", "code")) for a in actions]
+        if codes and codes[0] != "OPEN":
+            yield Violation(_issue_path("actions", 0, "descriptor", "code"),
+                            "the trail does not start with OPEN", expected="OPEN",
+                            actual=codes[0])
+        implied, status = _implied_v2(codes), issue.get("status")
+        if implied is not None and status in STATUS_RANK and status != implied:
+            yield Violation(_issue_path("status"),
+                            f"status {status} but the latest status action says {implied}",
+                            expected=implied, actual=status)
+        last = issue.get("last_action_id")
+        if actions and "last_action_id" in issue and last != actions[-1].get("id"):
+            yield Violation(_issue_path("last_action_id"),
+                            "last_action_id is not the id of the last action",
+                            expected=actions[-1].get("id"), actual=last)
+        yield from _monotonic(actions, ("actions",))
+        return
+    complainant = [a for _, a in items_of(issue, "issue_actions", "complainant_actions")]
+    respondent = [a for _, a in items_of(issue, "issue_actions", "respondent_actions")]
+    if complainant and complainant[0].get("complainant_action") != "OPEN":
+        yield Violation(_issue_path("issue_actions", "complainant_actions", 0,
+                                    "complainant_action"), "the complaint does not start "
+                        "with OPEN", expected="OPEN",
+                        actual=complainant[0].get("complainant_action"))
+    codes = [str(a.get("complainant_action")) for a in complainant]
+    if "CLOSE" in codes[:-1]:
+        yield Violation(_issue_path("issue_actions", "complainant_actions"),
+                        "an action follows CLOSE", expected="CLOSE last", actual=codes)
+    if complainant and (issue.get("status") == "CLOSED") != (codes[-1] == "CLOSE"):
+        yield Violation(_issue_path("status"), f"status {issue.get('status')} but the last "
+                        f"complainant action is {codes[-1]}",
+                        expected="CLOSED exactly when the last action is CLOSE",
+                        actual=issue.get("status"))
+    if respondent and respondent[0].get("respondent_action") not in ("PROCESSING", "CASCADED"):
+        yield Violation(_issue_path("issue_actions", "respondent_actions", 0,
+                                    "respondent_action"),
+                        "the respondent's first action is not PROCESSING",
+                        expected="PROCESSING", actual=respondent[0].get("respondent_action"))
+    yield from _monotonic(complainant, ("issue_actions", "complainant_actions"))
+    yield from _monotonic(respondent, ("issue_actions", "respondent_actions"))
+
+
+def _monotonic(actions: list[dict[str, Any]], where: tuple[str, ...]) -> Iterator[Violation]:
+    latest: datetime | None = None
+    for i, action in enumerate(actions):
+        moment = _ts(action.get("updated_at"))
+        if moment is None:
+            continue
+        if latest is not None and moment < latest:
+            yield Violation(_issue_path(*where, i, "updated_at"),
+                            "an action is dated before the action listed before it",
+                            expected=f"not before {latest.isoformat()}",
+                            actual=action.get("updated_at"))
+        latest = moment if latest is None else max(latest, moment)
+
+
+@rule("IGM-STATUS-004",
+      "on_issue to a new complaint takes it up (PROCESSING, or already RESOLVED)",
+      Severity.MAJOR, spec=f"{_R}; igm-1.0.0 and igm-2.0.0 flows (ON_ISSUE: processing)",
+      actions=["on_issue"])
+def taken_up(ctx: CheckContext) -> Iterator[Violation]:
+    """The on_issue is the respondent's acknowledgement that someone is handling it."""
+    request = answered_request(ctx)
+    issue_id = issue_id_of(ctx.message)
+    if request is None or issue_id is None or issue_of(request).get("status") != "OPEN":
+        return
+    if any(m.is_callback for m in _same_issue(earlier(ctx), issue_id)):
+        return
+    status = effective_status(ctx.message)
+    if status not in ("PROCESSING", "RESOLVED"):
+        yield Violation(_issue_path("status") if is_v2(ctx.message, issue_of(ctx.message))
+                        else _issue_path("issue_actions", "respondent_actions"),
+                        f"the first on_issue leaves the complaint {status}",
+                        expected="PROCESSING", actual=status)
+
+
+# -- time -----------------------------------------------------------------------------------------
+@rule("IGM-TIME-001",
+      "created_at ≤ every action's updated_at ≤ issue updated_at ≤ context.timestamp",
+      Severity.MAJOR, spec=f"{_R} (created_at/updated_at ordering); {_B1} Issue.created_at",
+      actions=ISSUE_ACTIONS)
+def times_ordered(ctx: CheckContext) -> Iterator[Violation]:
+    """An update stamped before the complaint existed, or after the message, is a clock bug."""
+    issue = issue_of(ctx.message)
+    created, updated = _ts(issue.get("created_at")), _ts(issue.get("updated_at"))
+    sent = _ts(ctx.message.timestamp)
+    if created is not None and updated is not None and updated < created:
+        yield Violation(_issue_path("updated_at"), "updated_at is before created_at",
+                        expected=f"not before {issue.get('created_at')}",
+                        actual=issue.get("updated_at"))
+    if updated is not None and sent is not None and updated > sent:
+        yield Violation(_issue_path("updated_at"), "updated_at is after the message's own "
+                        "timestamp", expected=f"not after {ctx.message.timestamp}",
+                        actual=issue.get("updated_at"))
+    trails = [("actions",), ("issue_actions", "complainant_actions"),
+              ("issue_actions", "respondent_actions"), ("resolutions",)]
+    for where in trails:
+        for i, action in items_of(issue, *where):
+            moment = _ts(action.get("updated_at"))
+            if moment is None:
+                continue
+            if created is not None and moment < created:
+                yield Violation(_issue_path(*where, i, "updated_at"),
+                                "dated before the issue was created",
+                                expected=f"not before {issue.get('created_at')}",
+                                actual=action.get("updated_at"))
+            if updated is not None and moment > updated:
+                yield Violation(_issue_path(*where, i, "updated_at"),
+                                "dated after the issue's updated_at",
+                                expected=f"not after {issue.get('updated_at')}",
+                                actual=action.get("updated_at"))
+
+
+@rule("IGM-TIME-002",
+      "created_at never changes and updated_at never goes back across the flow's messages",
+      Severity.MAJOR, spec=f"{_R} (created_at/updated_at ordering)", actions=ISSUE_ACTIONS)
+def times_monotonic(ctx: CheckContext) -> Iterator[Violation]:
+    """A complaint's age decides its SLA; a changed created_at resets the clock."""
+    issue = issue_of(ctx.message)
+    issue_id = issue_id_of(ctx.message)
+    if not issue or issue_id is None:
+        return
+    before = [m for m in _same_issue(earlier(ctx), issue_id) if issue_of(m)]
+    first = next((m for m in before if isinstance(issue_of(m).get("created_at"), str)), None)
+    created = issue.get("created_at")
+    if first is not None and created is not None and _ts(created) != _ts(
+            issue_of(first).get("created_at")):
+        yield Violation(_issue_path("created_at"), "created_at differs from the issue's "
+                        f"first {first.action}", expected=issue_of(first).get("created_at"),
+                        actual=created)
+    mine = _ts(issue.get("updated_at"))
+    latest = max((t for t in (_ts(issue_of(m).get("updated_at")) for m in before)
+                  if t is not None), default=None)
+    if mine is not None and latest is not None and mine < latest:
+        yield Violation(_issue_path("updated_at"), "updated_at is earlier than in an earlier "
+                        "message about this issue", expected=f"not before {latest.isoformat()}",
+                        actual=issue.get("updated_at"))
+
+
+# -- identity -------------------------------------------------------------------------------------
+@rule("IGM-ID-001", "A callback names the issue it answers (issue id unchanged)",
+      Severity.CRITICAL, spec=f"{_B1} Issue.id (\"will not change during the life cycle\")",
+      actions=CALLBACKS)
+def issue_id_constant(ctx: CheckContext) -> Iterator[Violation]:
+    """The buyer app files the answer under this id; another id lands nowhere."""
+    issue_id = issue_id_of(ctx.message)
+    if _has_error_only(ctx.message):
+        return
+    request = answered_request(ctx)
+    if request is not None:
+        wanted = issue_id_of(request)
+        if wanted is not None and issue_id != wanted:
+            yield Violation(_issue_path("id"), f"{ctx.message.action} names issue {issue_id!r}, "
+                            f"not the {request.action}'s", expected=wanted, actual=issue_id)
+        return
+    known = {issue_id_of(m) for m in earlier(ctx) if m.action in ("issue", "issue_status")}
+    known.discard(None)
+    if known and issue_id not in known:
+        yield Violation(_issue_path("id"), f"{ctx.message.action} names issue {issue_id!r}, "
+                        "which this flow never raised", expected=sorted(str(k) for k in known),
+                        actual=issue_id)
+
+
+@rule("IGM-ORDER-001", "The issue refers to this transaction's order, its items and "
+      "fulfillments", Severity.CRITICAL,
+      spec=f"{_R} (transaction and order refer to real orders); IGM 2.0 errors IGM002-IGM004",
+      actions=ISSUE_ACTIONS)
+def real_order(ctx: CheckContext) -> Iterator[Violation]:
+    """A complaint about an order the counterparty never had cannot be resolved."""
+    source = _order_message(ctx)
+    issue = issue_of(ctx.message)
+    if source is None or not issue:
+        return
+    order = get_dict(source.payload, "message", "order")
+    order_id = order.get("id")
+    items = {i.get("id") for _, i in items_of(order, "items")}
+    fulfillments = {f.get("id") for _, f in items_of(order, "fulfillments")}
+    refs: list[tuple[str, str, Any]] = []  # (kind, path, value)
+    if is_v2(ctx.message, issue):
+        for i, ref in items_of(issue, "refs"):
+            kind = {"ORDER": "order", "ITEM": "item", "FULFILLMENT": "fulfillment",
+                    "FULFILMENT": "fulfillment"}.get(str(ref.get("ref_type")))
+            if kind is not None:
+                refs.append((kind, _issue_path("refs", i, "ref_id"), ref.get("ref_id")))
+    else:
+        details = get_dict(issue, "order_details")
+        if "id" in details:
+            refs.append(("order", _issue_path("order_details", "id"), details.get("id")))
+        refs += [("item", _issue_path("order_details", "items", i, "id"), it.get("id"))
+                 for i, it in items_of(details, "items")]
+        refs += [("fulfillment", _issue_path("order_details", "fulfillments", i, "id"),
+                  f.get("id")) for i, f in items_of(details, "fulfillments")]
+    known = {"order": {order_id}, "item": items, "fulfillment": fulfillments}
+    for kind, path, value in refs:
+        if value not in known[kind]:
+            yield Violation(path, f"{kind} {value!r} is not in this transaction's order "
+                            f"{order_id}", expected=sorted(str(k) for k in known[kind]),
+                            actual=value)
+
+
+# -- resolutions ---------------------------------------------------------------------------------
+@rule("IGM-RES-001",
+      "A resolution is complete for its action (1.0 action_triggered, refund_amount on "
+      "REFUND/CANCEL; 2.0 known codes, REFUND_AMOUNT on refunds, references to proposed "
+      "resolutions)", Severity.CRITICAL,
+      spec=f"{_B1} IssueResolution, ResolutionProvider; {_B2} Resolution; {_E2} resolutions",
+      actions=ISSUE_ACTIONS)
+def resolution_shape(ctx: CheckContext) -> Iterator[Violation]:
+    """The buyer is told what will happen (money back, a new item, nothing); it must be exact."""
+    issue = issue_of(ctx.message)
+    if not issue:
+        return
+    if is_v2(ctx.message, issue):
+        yield from _resolutions_v2(issue)
+        return
+    resolution = issue.get("resolution")
+    resolved = effective_status(ctx.message) == "RESOLVED"
+    if resolved and ctx.message.is_callback and not isinstance(resolution, dict):
+        yield Violation(_issue_path("resolution"), "RESOLVED without a resolution",
+                        expected="resolution with action_triggered", actual=resolution)
+    if resolved and ctx.message.is_callback and "resolution_provider" not in issue:
+        yield Violation(_issue_path("resolution_provider"), "RESOLVED without saying who "
+                        "resolved it", expected="resolution_provider.respondent_info",
+                        actual=None)
+    if not isinstance(resolution, dict):
+        return
+    action = resolution.get("action_triggered")
+    if action not in RESOLUTIONS_V1:
+        yield Violation(_issue_path("resolution", "action_triggered"),
+                        f"action_triggered {action!r} is not an IGM 1.0 resolution",
+                        expected=sorted(RESOLUTIONS_V1), actual=action)
+    if not isinstance(resolution.get("short_desc"), str) or not resolution["short_desc"]:
+        yield Violation(_issue_path("resolution", "short_desc"), "the resolution is not "
+                        "described", expected="short_desc", actual=resolution.get("short_desc"))
+    amount = resolution.get("refund_amount")
+    if action in REFUNDING_V1:
+        value = _amount(amount)
+        if value is None or value <= 0:
+            yield Violation(_issue_path("resolution", "refund_amount"),
+                            f"a {action} resolution needs a positive refund_amount",
+                            expected="a positive amount", actual=amount)
+    elif amount is not None and _amount(amount) != 0:
+        yield Violation(_issue_path("resolution", "refund_amount"),
+                        f"a {action} resolution refunds nothing", expected="no refund_amount",
+                        actual=amount)
+
+
+def _resolution_amount(resolution: dict[str, Any]) -> tuple[str, Any] | None:
+    for g, group in items_of(resolution, "tags"):
+        for e, entry in items_of(group, "list"):
+            if get(entry, "descriptor", "code") == "REFUND_AMOUNT":
+                return json_path("tags", g, "list", e, "value"), entry.get("value")
+    return None
+
+
+def _resolutions_v2(issue: dict[str, Any]) -> Iterator[Violation]:
+    resolutions = dict(items_of(issue, "resolutions"))
+    ids = {r.get("id") for r in resolutions.values()}
+    for i, resolution in resolutions.items():
+        code = get(resolution, "descriptor", "code")
+        if code not in RESOLUTION_CODES_V2:
+            yield Violation(_issue_path("resolutions", i, "descriptor", "code"),
+                            f"resolution code {code!r} is unknown",
+                            expected=sorted(RESOLUTION_CODES_V2), actual=code)
+        if not isinstance(resolution.get("id"), str):
+            yield Violation(_issue_path("resolutions", i, "id"), "a resolution has no id",
+                            expected="an id", actual=resolution.get("id"))
+        if resolution.get("ref_type") == "PARENT" and resolution.get("ref_id") not in ids:
+            yield Violation(_issue_path("resolutions", i, "ref_id"), "the parent resolution "
+                            "does not exist", expected=sorted(str(x) for x in ids),
+                            actual=resolution.get("ref_id"))
+        if code == "REFUND":
+            found = _resolution_amount(resolution)
+            value = _amount(found[1]) if found else None
+            if value is None or value <= 0:
+                path = _issue_path("resolutions", i) + (found[0][1:] if found else ".tags")
+                yield Violation(path, "a REFUND resolution needs a positive REFUND_AMOUNT",
+                                expected="RESOLUTION_DETAILS.REFUND_AMOUNT > 0",
+                                actual=found[1] if found else None)
+    accepted = set()
+    for i, action in items_of(issue, "actions"):
+        code = get(action, "descriptor", "code")
+        if action.get("ref_type") == "RESOLUTIONS" and action.get("ref_id") not in ids:
+            yield Violation(_issue_path("actions", i, "ref_id"),
+                            f"{code} refers to a resolution that was not proposed",
+                            expected=sorted(str(x) for x in ids), actual=action.get("ref_id"))
+        if code == "RESOLUTION_ACCEPTED":
+            accepted.add(action.get("ref_id"))
+        if code == "RESOLVED" and "ref_id" in action and action.get("ref_id") not in accepted:
+            yield Violation(_issue_path("actions", i, "ref_id"),
+                            "RESOLVED with a resolution the complainant did not accept",
+                            expected=sorted(str(x) for x in accepted),
+                            actual=action.get("ref_id"))
+
+
+@rule("IGM-RES-002", "A refund is a positive amount no larger than the order total "
+      "(tolerance ₹0.01)", Severity.CRITICAL,
+      spec=f"{_R} (order refers to real orders); {_B1} IssueResolution.refund_amount; "
+      f"{_B2} RESOLUTION_DETAILS.REFUND_AMOUNT", actions=ISSUE_ACTIONS)
+def refund_bounded(ctx: CheckContext) -> Iterator[Violation]:
+    """Refunding more than was paid is money the seller does not owe."""
+    source = _order_message(ctx)
+    issue = issue_of(ctx.message)
+    if source is None or not issue:
+        return
+    total = _amount(get(source.payload, "message", "order", "quote", "price", "value"))
+    if total is None:
+        return
+    amounts: list[tuple[str, Any]] = []
+    if "refund_amount" in get_dict(issue, "resolution"):
+        amounts.append((_issue_path("resolution", "refund_amount"),
+                        get(issue, "resolution", "refund_amount")))
+    for i, resolution in items_of(issue, "resolutions"):
+        found = _resolution_amount(resolution)
+        if found is not None:
+            amounts.append((_issue_path("resolutions", i) + found[0][1:], found[1]))
+    for path, raw in amounts:
+        value = _amount(raw)
+        if value is None:
+            yield Violation(path, "the refund amount is not a number",
+                            expected="a decimal amount", actual=raw)
+        elif value > total + Decimal("0.01"):
+            yield Violation(path, f"refund {raw} is more than the order total {total}",
+                            expected=f"at most {total}", actual=raw)
+
+
+# -- escalation -----------------------------------------------------------------------------------
+@rule("IGM-ESC-001", "After an escalation the respondent names its grievance redressal officer "
+      "(1.0 resolution_support.gros; 2.0 a *_GRO actor)", Severity.MAJOR,
+      spec=f"{_B1} ResolutionSupport.gros (required for a Grievance); {_E2} actors.type",
+      actions=CALLBACKS)
+def gro_named(ctx: CheckContext) -> Iterator[Violation]:
+    """A grievance goes to the GRO by law (Consumer Protection (E-Commerce) Rules)."""
+    issue = issue_of(ctx.message)
+    issue_id = issue_id_of(ctx.message)
+    if not issue or issue_id is None:
+        return
+    if not any(escalates(m) for m in _same_issue(earlier(ctx), issue_id)):
+        return
+    if is_v2(ctx.message, issue):
+        if not any(str(a.get("type")).endswith("_GRO") for _, a in items_of(issue, "actors")):
+            yield Violation(_issue_path("actors"), "the escalated complaint names no GRO actor",
+                            expected="an actor of type COUNTERPARTY_NP_GRO", actual=None)
+        return
+    gros = get_list(issue, "resolution_provider", "respondent_info", "resolution_support",
+                    "gros")
+    usable = [g for g in gros if isinstance(g, dict) and get(g, "contact", "phone")]
+    if not usable:
+        yield Violation(_issue_path("resolution_provider", "respondent_info",
+                                    "resolution_support", "gros"),
+                        "the escalated complaint names no GRO with a contact",
+                        expected="gros[] with gro_type and contact", actual=gros or None)
+
+
+@rule("IGM-CTX-001", "The context version matches the IGM shape (1.0 payloads with 1.0.0, "
+      "2.0 payloads with 2.0.0)", Severity.MINOR,
+      spec=f"{_B1} info.version 1.0.0; {_B2} info.version 2.0.0", actions=IGM_ACTIONS)
+def version_matches(ctx: CheckContext) -> Iterator[Violation]:
+    """The receiver picks the schema by version; a 2.0 body labelled 1.0.0 fails it."""
+    issue = issue_of(ctx.message)
+    version = ctx.message.version
+    if not issue or not version:
+        return
+    wanted = "2." if is_v2(ctx.message, issue) else "1."
+    if not version.startswith(wanted):
+        key = "version" if "version" in ctx.message.context else "core_version"
+        yield Violation(json_path("context", key), f"an IGM {wanted}0 payload with version "
+                        f"{version}", expected=f"{wanted}0.0", actual=version)
