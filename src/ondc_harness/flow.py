@@ -184,7 +184,10 @@ class FlowRun:
                 context.pop(key, None)
             else:
                 context[key] = value
-        return {"context": context, "message": payload["message"]}
+        body = {"context": context, "message": payload["message"]}
+        # Other top-level keys travel as written (catalog_rejection carries `errors` there).
+        body.update({k: v for k, v in payload.items() if k not in ("context", "message")})
+        return body
 
     def _send(self, step: Step) -> StepResult:
         try:

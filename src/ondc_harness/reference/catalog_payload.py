@@ -197,7 +197,7 @@ def _item_flags(provider: Provider, item: Item) -> Json:
         "@ondc/org/return_window": item.return_window,
         "@ondc/org/seller_pickup_return": item.seller_pickup_return,
         "@ondc/org/time_to_ship": item.time_to_ship,
-        "@ondc/org/available_on_cod": False,
+        "@ondc/org/available_on_cod": item.cod,
         "@ondc/org/contact_details_consumer_care": provider.consumer_care,
     }
     if item.packaged_commodities:

@@ -50,14 +50,20 @@ class Store:
 
 @dataclass(frozen=True)
 class FulfillmentOption:
-    """One way a provider hands over an order (Delivery or Self-Pickup)."""
+    """One way a provider hands over an order (Delivery, Self-Pickup or Buyer-Delivery).
+
+    ``slots`` > 0 makes a Delivery slotted: on_select offers that many delivery windows of
+    ``slot_length``, one fulfillment each, and the order keeps the window the buyer chose.
+    """
 
     id: str
-    type: Literal["Delivery", "Self-Pickup"]
+    type: Literal["Delivery", "Self-Pickup", "Buyer-Delivery"]
     category: str
     tat: str
     charge: Decimal
     tracking: bool
+    slots: int = 0
+    slot_length: str = "PT2H"
 
 
 @dataclass(frozen=True)
@@ -108,6 +114,7 @@ class Item:
     return_window: str = "PT1H"
     cancellable: bool = True
     seller_pickup_return: bool = False
+    cod: bool = False
     ean: str | None = None
     packaged_commodities: dict[str, str] = field(default_factory=dict)
     prepackaged_food: dict[str, str] = field(default_factory=dict)
@@ -253,10 +260,18 @@ TIFFIN_HOUSE = Provider(
     items=(
         Item("I3", "Masala Dosa", "Crisp dosa with potato palya, chutney and sambar",
              Decimal("90.00"), Decimal("90.00"), "F&B", menu_ids=("M3",),
-             time_to_ship="PT15M"),
+             time_to_ship="PT15M", cod=True),
         Item("I4", "Filter Coffee", "Chicory-blend coffee with frothed milk",
              Decimal("40.00"), Decimal("40.00"), "F&B", menu_ids=("M3",),
-             time_to_ship="PT10M"),
+             time_to_ship="PT10M", cod=True),
+        # Packed to order, so it cannot be cancelled once confirmed (the non-cancellable flow).
+        Item("I7", "Ghee Mysore Pak (250 g box)", "Fresh ghee Mysore pak, boxed to order",
+             Decimal("180.00"), Decimal("180.00"), "F&B", menu_ids=("M3",),
+             time_to_ship="PT10M", cancellable=False),
+        # Two portions left today (the out-of-stock flow asks for more).
+        Item("I8", "Rava Kesari", "Semolina halwa with saffron and cashew",
+             Decimal("60.00"), Decimal("60.00"), "F&B", menu_ids=("M3",),
+             time_to_ship="PT10M", available=2),
     ),
     packing_charge=Decimal("10.00"),
 )
@@ -275,10 +290,12 @@ GROCERY = Provider(
         phone="9886034567", email="jayanagar@nammagrocery.example",
         opens="0800", closes="2200", radius_km="4"),
     fulfillments=(
-        FulfillmentOption("F5", "Delivery", "Immediate Delivery", "PT90M", Decimal("25.00"),
-                          tracking=True),
+        FulfillmentOption("F5", "Delivery", "Same Day Delivery", "PT4H", Decimal("25.00"),
+                          tracking=True, slots=2),
         FulfillmentOption("F6", "Self-Pickup", "Takeaway", "PT45M", Decimal("0.00"),
                           tracking=False),
+        FulfillmentOption("F7", "Buyer-Delivery", "Immediate Delivery", "PT45M",
+                          Decimal("0.00"), tracking=False),
     ),
     items=(
         Item("I5", "Aashirvaad Whole Wheat Atta 5 kg", "100% whole wheat chakki atta",

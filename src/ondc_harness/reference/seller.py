@@ -9,7 +9,9 @@ on_confirm it pushes the fulfilment updates (Packed → Order-picked-up → Out-
 Order-delivered) as unsolicited on_status, one after another.
 
 This module is about HTTP and state; the catalogue is :mod:`catalogue`, the payloads are
-:mod:`retail_payloads`, the request checks :mod:`validation`, the faults :mod:`faults`.
+:mod:`retail_payloads`, the request checks :mod:`validation`, the faults :mod:`faults`.  The
+order desk (:mod:`desk`) serves confirm and everything after it (cancel, update, rating,
+support, the legacy look-ups, incremental search), and select/init beyond a plain cart.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from ondc_harness.reference import igm, rsf
 from ondc_harness.reference import retail_payloads as payloads
 from ondc_harness.reference.catalogue import MARKETPLACE
 from ondc_harness.reference.clock import format_ts, timestamp_after
+from ondc_harness.reference.desk import register as register_desk
 from ondc_harness.reference.faults import Fault, active, with_payload_faults
 from ondc_harness.reference.hostile import (
     HostileFront,
@@ -43,12 +46,11 @@ from ondc_harness.reference.hostile import (
     after_callback,
     shape_callback,
 )
-from ondc_harness.reference.orders import OrderBook, Transaction, stages_for
+from ondc_harness.reference.orders import OrderBook, Transaction
 from ondc_harness.reference.validation import (
     Refusal,
     billing_of,
     check_context,
-    confirmed_order_id,
     finder_fee,
     fulfillment_end,
     parse_request,
@@ -123,8 +125,9 @@ class ReferenceSeller:
         self._server: ServerThread | None = None
         self._handlers: dict[str, Callable[[Json], Job]] = {
             "search": self._search, "select": self._select, "init": self._init,
-            "confirm": self._confirm, "status": self._status, "track": self._track,
+            "status": self._status, "track": self._track,
         }
+        self.desk = register_desk(self)  # confirm and after; select/init/search beyond plain
         self._self_checked = igm.register(self) | rsf.register(self)  # own context shapes
         # HostileFront answers instead of the app when an answer fault (hang, reset...) is on.
         self.app = HostileFront(
@@ -276,32 +279,6 @@ class ReferenceSeller:
             await self._answer(context, "on_init", lambda ts: {"order": init_order})
         return job
 
-    def _confirm(self, payload: Json) -> Job:
-        context, message = payload["context"], payload["message"]
-        txn = self.book.find(context["transaction_id"])
-        if txn is None or txn.init_order is None or txn.cart is None:
-            raise Refusal("30000", "no on_init was sent in this transaction: init first",
-                          path="$.context.transaction_id")
-        if txn.order is not None:
-            raise Refusal("30000", f"this transaction already has order {txn.order_id}",
-                          path="$.message.order.id")
-        confirmed_order_id(message)
-        read_cart(self.market, context["domain"], message)
-        cart, init_order, confirm_order = txn.cart, txn.init_order, message["order"]
-
-        def build(timestamp: str) -> Json:
-            assert txn is not None
-            txn.order = payloads.on_confirm_order(cart, init_order, confirm_order,
-                                                  timestamp=timestamp)
-            txn.stage = None
-            return {"order": copy.deepcopy(txn.order)}
-
-        async def job() -> None:
-            assert txn is not None
-            await self._answer(context, "on_confirm", build)
-            await self._push_fulfilment(context, txn)
-        return job
-
     def _status(self, payload: Json) -> Job:
         context = payload["context"]
         txn = self._ordered(context, payload["message"])
@@ -359,23 +336,6 @@ class ReferenceSeller:
             request, action, bpp_id=self.config.subscriber_id, bpp_uri=self.base_url,
             timestamp=timestamp, message_id=message_id)
         await self._post(txn, {"context": context, "message": message})
-
-    async def _push_fulfilment(self, request: Json, txn: Transaction) -> None:
-        """The unsolicited on_status updates after on_confirm, each with its own message_id."""
-        if txn.cart is None:
-            return
-        for stage in stages_for(txn.cart.fulfillment):
-            if txn.order is None:
-                return
-            timestamp = self._next_timestamp(txn)
-            txn.order = payloads.with_stage(txn.order, stage, timestamp,
-                                            documents_base=self.base_url)
-            txn.stage = stage
-            context = payloads.callback_context(
-                request, "on_status", bpp_id=self.config.subscriber_id, bpp_uri=self.base_url,
-                timestamp=timestamp, message_id=str(uuid.uuid4()))
-            await self._post(txn, {"context": context,
-                                   "message": {"order": copy.deepcopy(txn.order)}})
 
     async def _post(self, txn: Transaction, payload: Json) -> None:
         """Sign the exact bytes and POST them to the buyer app's ``/on_*`` endpoint."""
