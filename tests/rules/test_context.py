@@ -109,7 +109,7 @@ def test_beckn_1_x_location_context_is_read_for_city_and_country() -> None:
                     "timestamp": "2024-05-09T06:36:51.897Z", "ttl": "P1D"},
         "message": {}}
     findings = run_rules(Message(payload), FlowHistory())
-    assert [(f.rule_id, f.path) for f in findings] == [
+    assert [(f.rule_id, f.path) for f in findings if f.rule_id.startswith("CTX-")] == [
         ("CTX-COUNTRY-001", "$.context.location.country.code")]
 
 

@@ -62,6 +62,8 @@ _SHAPE: Final = {"intent": frozenset({"search"}), "catalog": frozenset({"on_sear
 #: Actions whose ``message`` never holds an ``order`` object in Retail/logistics 1.x.
 _NO_ORDER: Final = frozenset({"search", "on_search", "status", "track", "on_track"})
 
+#: Callbacks that may come without a request of the same message_id: Retail's unsolicited
+#: updates, and IGM progress pushed by the respondent (igm-1.0.0/igm-2.0.0 flows).
 _MAY_BE_UNSOLICITED: Final = UNSOLICITED_CALLBACKS | {"on_issue", "on_issue_status"}
 _CITY = re.compile(r"^std:\d{2,6}$")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")

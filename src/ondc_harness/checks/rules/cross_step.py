@@ -186,8 +186,8 @@ def _line_projection(line: dict[str, Any]) -> dict[str, Any]:
     Left out: ``title`` (buyer apps may reword it: on_select notes [^11]), the line item's tags
     (descriptive; some sellers add them only from on_init) and its stock counts.
     """
-    out: dict[str, Any] = {k: line[k] for k in ("@ondc/org/item_id", "@ondc/org/title_type",
-                                "@ondc/org/item_quantity", "price") if k in line}
+    keys = ("@ondc/org/item_id", "@ondc/org/title_type", "@ondc/org/item_quantity", "price")
+    out: dict[str, Any] = {k: line[k] for k in keys if k in line}
     unit = get(line, "item", "price")
     if unit is not MISSING:
         out["item"] = {"price": unit}
