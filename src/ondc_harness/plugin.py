@@ -27,6 +27,13 @@ MARKERS = {
     "rsf": "Reconciliation & Settlement Framework flows",
     "logistics": "logistics flows",
     "negative": "flows that expect the participant to refuse something",
+    # steps of APIs outside the request/on_request pairs of ACTIONS
+    "catalog_rejection": "steps of the catalog_rejection API (a buyer app refuses a catalogue)",
+    **{name: f"steps of the legacy {name} look-up" for name in (
+        "get_cancellation_reasons", "cancellation_reasons", "get_return_reasons",
+        "return_reasons", "get_rating_categories", "rating_categories",
+        "get_feedback_categories", "feedback_categories", "get_feedback_form",
+        "feedback_form")},
 }
 ACTIONS = ("search", "select", "init", "confirm", "status", "track", "cancel", "update",
            "rating", "support", "issue", "issue_status", "settle", "recon", "report",
