@@ -177,6 +177,20 @@ def _order_message(ctx: CheckContext) -> Message | None:
     return None
 
 
+def _ids(values: Any) -> set[str]:
+    """The string values among ``values`` (ids that are lists or objects name nothing)."""
+    return {v for v in values if isinstance(v, str)}
+
+
+def _is(value: Any, allowed: frozenset[str]) -> bool:
+    """``value in allowed`` for untrusted values (a list or object is never a member)."""
+    return isinstance(value, str) and value in allowed
+
+
+def _known(value: Any, ids: set[str]) -> bool:
+    return isinstance(value, str) and value in ids
+
+
 def _issue_path(*parts: str | int) -> str:
     return json_path("message", "issue", *parts)
 
@@ -206,14 +220,14 @@ def category(ctx: CheckContext) -> Iterator[Violation]:
     cat, sub = issue.get("category"), issue.get("sub_category")
     if cat is None and sub is None and not first:
         return
-    if cat not in CATEGORIES_V1:
+    if not _is(cat, CATEGORIES_V1):
         yield Violation(_issue_path("category"), f"category {cat!r} is not an IGM 1.0 category",
                         expected=sorted(CATEGORIES_V1), actual=cat)
-    if sub not in SUB_CATEGORIES_V1:
+    if not _is(sub, SUB_CATEGORIES_V1):
         yield Violation(_issue_path("sub_category"),
                         f"sub_category {sub!r} is not an IGM 1.0 sub-category",
                         expected="ORD01…, ITM01…, FLM01…, AGT01…, PMT01…", actual=sub)
-    elif cat in CATEGORIES_V1:
+    elif isinstance(cat, str) and cat in CATEGORIES_V1:
         wanted = PREFIX_CATEGORY.get(str(sub)[:3])
         if wanted is not None and cat.replace("FULFILMENT", "FULFILLMENT") != wanted:
             yield Violation(_issue_path("sub_category"),
@@ -247,7 +261,7 @@ def status_values(ctx: CheckContext) -> Iterator[Violation]:
                     a.get("respondent_action"), RESPONDENT_ACTIONS_V1)
                    for i, a in items_of(issue, "issue_actions", "respondent_actions")]
     for path, value, allowed in checks:
-        if value is not None and value not in allowed:
+        if value is not None and not _is(value, allowed):
             yield Violation(path, f"{value!r} is not one of {', '.join(sorted(allowed))}",
                             expected=sorted(allowed), actual=value)
 
@@ -275,7 +289,7 @@ def actors(ctx: CheckContext) -> Iterator[Violation]:
                                 expected="unique actor ids", actual=actor_id)
             else:
                 seen.add(actor_id)
-            if kind not in ACTOR_TYPES_V2:
+            if not _is(kind, ACTOR_TYPES_V2):
                 yield Violation(_issue_path("actors", i, "type"),
                                 f"actor type {kind!r} is not an IGM 2.0 actor type",
                                 expected=sorted(ACTOR_TYPES_V2), actual=kind)
@@ -294,7 +308,7 @@ def _actors_v1(ctx: CheckContext, issue: dict[str, Any]) -> Iterator[Violation]:
                             "the complainant has no contact phone",
                             expected="complainant_info.contact.phone", actual=phone)
     source = get(issue, "source", "type")
-    if "source" in issue and source not in SOURCE_TYPES_V1:
+    if "source" in issue and not _is(source, SOURCE_TYPES_V1):
         yield Violation(_issue_path("source", "type"), f"source type {source!r} is unknown",
                         expected=sorted(SOURCE_TYPES_V1), actual=source)
     for side in ("complainant_actions", "respondent_actions"):
@@ -305,12 +319,12 @@ def _actors_v1(ctx: CheckContext, issue: dict[str, Any]) -> Iterator[Violation]:
                                 "an action does not say which organisation took it",
                                 expected="updated_by.org.name", actual=name)
     info = get_dict(issue, "resolution_provider", "respondent_info")
-    if "resolution_provider" in issue and info.get("type") not in RESPONDENT_TYPES_V1:
+    if "resolution_provider" in issue and not _is(info.get("type"), RESPONDENT_TYPES_V1):
         yield Violation(_issue_path("resolution_provider", "respondent_info", "type"),
                         f"respondent type {info.get('type')!r} is unknown",
                         expected=sorted(RESPONDENT_TYPES_V1), actual=info.get("type"))
     for i, gro in items_of(info, "resolution_support", "gros"):
-        if gro.get("gro_type") not in GRO_TYPES_V1:
+        if not _is(gro.get("gro_type"), GRO_TYPES_V1):
             yield Violation(_issue_path("resolution_provider", "respondent_info",
                                         "resolution_support", "gros", i, "gro_type"),
                             f"GRO type {gro.get('gro_type')!r} is unknown",
@@ -327,7 +341,7 @@ def actor_references(ctx: CheckContext) -> Iterator[Violation]:
     issue = issue_of(ctx.message)
     if not issue or not is_v2(ctx.message, issue) or "actors" not in issue:
         return
-    declared = {a.get("id") for _, a in items_of(issue, "actors")}
+    declared = _ids(a.get("id") for _, a in items_of(issue, "actors"))
     refs: list[tuple[str, Any]] = [(_issue_path(k), issue.get(k))
                                    for k in ("complainant_id", "source_id") if k in issue]
     for key in ("respondent_ids", "resolver_ids"):
@@ -337,7 +351,7 @@ def actor_references(ctx: CheckContext) -> Iterator[Violation]:
     refs += [(_issue_path("resolutions", i, "proposed_by"), r.get("proposed_by"))
              for i, r in items_of(issue, "resolutions") if "proposed_by" in r]
     for path, value in refs:
-        if value not in declared:
+        if not isinstance(value, str) or value not in declared:
             yield Violation(path, f"{value!r} is not one of the issue's actors",
                             expected=sorted(str(d) for d in declared), actual=value)
 
@@ -355,14 +369,16 @@ def respondent_acts(ctx: CheckContext) -> Iterator[Violation]:
     issue_id = issue_id_of(ctx.message) or ""
     before = [m for m in _same_issue(earlier(ctx), issue_id) if issue_of(m)]
     if is_v2(ctx.message, issue):
-        known = {a.get("id") for m in before for _, a in items_of(issue_of(m), "actions")}
-        complainants = {issue.get("complainant_id"), issue.get("source_id")}
-        kinds = {a.get("id"): a.get("type") for _, a in items_of(issue, "actors")}
+        known = _ids(a.get("id") for m in before for _, a in items_of(issue_of(m), "actions"))
+        complainants = _ids((issue.get("complainant_id"), issue.get("source_id")))
+        kinds = {str(a.get("id")): a.get("type") for _, a in items_of(issue, "actors")
+                 if isinstance(a.get("id"), str)}
         for i, action in items_of(issue, "actions"):
-            if action.get("id") in known:
+            if isinstance(action.get("id"), str) and action["id"] in known:
                 continue
             by = action.get("action_by")
-            if by in complainants or kinds.get(by) in ("INTERFACING_NP", "CONSUMER"):
+            if isinstance(by, str) and (by in complainants or kinds.get(by) in (
+                    "INTERFACING_NP", "CONSUMER")):
                 yield Violation(_issue_path("actions", i, "action_by"),
                                 f"the respondent's callback adds action "
                                 f"{get(action, 'descriptor', 'code')!r} by the complainant side",
@@ -373,7 +389,8 @@ def respondent_acts(ctx: CheckContext) -> Iterator[Violation]:
                 yield Violation(_issue_path("respondent_ids"), "the callback names no respondent",
                                 expected="the respondent's actor id", actual=ids)
             for i, rid in enumerate(ids):
-                if rid in kinds and kinds[rid] not in RESPONDENT_ACTOR_TYPES_V2:
+                if isinstance(rid, str) and rid in kinds \
+                        and not _is(kinds[rid], RESPONDENT_ACTOR_TYPES_V2):
                     yield Violation(_issue_path("respondent_ids", i),
                                     f"respondent {rid} is a {kinds[rid]} actor",
                                     expected=sorted(RESPONDENT_ACTOR_TYPES_V2), actual=kinds[rid])
@@ -449,7 +466,7 @@ def trail_order(ctx: CheckContext) -> Iterator[Violation]:
                             "the trail does not start with OPEN", expected="OPEN",
                             actual=codes[0])
         implied, status = _implied_v2(codes), issue.get("status")
-        if implied is not None and status in STATUS_RANK and status != implied:
+        if implied is not None and _is(status, STATUS_V2) and status != implied:
             yield Violation(_issue_path("status"),
                             f"status {status} but the latest status action says {implied}",
                             expected=implied, actual=status)
@@ -598,8 +615,7 @@ def issue_id_constant(ctx: CheckContext) -> Iterator[Violation]:
             yield Violation(_issue_path("id"), f"{ctx.message.action} names issue {issue_id!r}, "
                             f"not the {request.action}'s", expected=wanted, actual=issue_id)
         return
-    known = {issue_id_of(m) for m in earlier(ctx) if m.action in ("issue", "issue_status")}
-    known.discard(None)
+    known = _ids(issue_id_of(m) for m in earlier(ctx) if m.action in ("issue", "issue_status"))
     if known and issue_id not in known:
         yield Violation(_issue_path("id"), f"{ctx.message.action} names issue {issue_id!r}, "
                         "which this flow never raised", expected=sorted(str(k) for k in known),
@@ -618,8 +634,8 @@ def real_order(ctx: CheckContext) -> Iterator[Violation]:
         return
     order = get_dict(source.payload, "message", "order")
     order_id = order.get("id")
-    items = {i.get("id") for _, i in items_of(order, "items")}
-    fulfillments = {f.get("id") for _, f in items_of(order, "fulfillments")}
+    items = _ids(i.get("id") for _, i in items_of(order, "items"))
+    fulfillments = _ids(f.get("id") for _, f in items_of(order, "fulfillments"))
     refs: list[tuple[str, str, Any]] = []  # (kind, path, value)
     if is_v2(ctx.message, issue):
         for i, ref in items_of(issue, "refs"):
@@ -635,9 +651,9 @@ def real_order(ctx: CheckContext) -> Iterator[Violation]:
                  for i, it in items_of(details, "items")]
         refs += [("fulfillment", _issue_path("order_details", "fulfillments", i, "id"),
                   f.get("id")) for i, f in items_of(details, "fulfillments")]
-    known = {"order": {order_id}, "item": items, "fulfillment": fulfillments}
+    known = {"order": _ids([order_id]), "item": items, "fulfillment": fulfillments}
     for kind, path, value in refs:
-        if value not in known[kind]:
+        if not isinstance(value, str) or value not in known[kind]:
             yield Violation(path, f"{kind} {value!r} is not in this transaction's order "
                             f"{order_id}", expected=sorted(str(k) for k in known[kind]),
                             actual=value)
@@ -670,7 +686,7 @@ def resolution_shape(ctx: CheckContext) -> Iterator[Violation]:
     if not isinstance(resolution, dict):
         return
     action = resolution.get("action_triggered")
-    if action not in RESOLUTIONS_V1:
+    if not _is(action, RESOLUTIONS_V1):
         yield Violation(_issue_path("resolution", "action_triggered"),
                         f"action_triggered {action!r} is not an IGM 1.0 resolution",
                         expected=sorted(RESOLUTIONS_V1), actual=action)
@@ -678,7 +694,7 @@ def resolution_shape(ctx: CheckContext) -> Iterator[Violation]:
         yield Violation(_issue_path("resolution", "short_desc"), "the resolution is not "
                         "described", expected="short_desc", actual=resolution.get("short_desc"))
     amount = resolution.get("refund_amount")
-    if action in REFUNDING_V1:
+    if _is(action, REFUNDING_V1):
         value = _amount(amount)
         if value is None or value <= 0:
             yield Violation(_issue_path("resolution", "refund_amount"),
@@ -700,17 +716,17 @@ def _resolution_amount(resolution: dict[str, Any]) -> tuple[str, Any] | None:
 
 def _resolutions_v2(issue: dict[str, Any]) -> Iterator[Violation]:
     resolutions = dict(items_of(issue, "resolutions"))
-    ids = {r.get("id") for r in resolutions.values()}
+    ids = _ids(r.get("id") for r in resolutions.values())
     for i, resolution in resolutions.items():
         code = get(resolution, "descriptor", "code")
-        if code not in RESOLUTION_CODES_V2:
+        if not _is(code, RESOLUTION_CODES_V2):
             yield Violation(_issue_path("resolutions", i, "descriptor", "code"),
                             f"resolution code {code!r} is unknown",
                             expected=sorted(RESOLUTION_CODES_V2), actual=code)
         if not isinstance(resolution.get("id"), str):
             yield Violation(_issue_path("resolutions", i, "id"), "a resolution has no id",
                             expected="an id", actual=resolution.get("id"))
-        if resolution.get("ref_type") == "PARENT" and resolution.get("ref_id") not in ids:
+        if resolution.get("ref_type") == "PARENT" and not _known(resolution.get("ref_id"), ids):
             yield Violation(_issue_path("resolutions", i, "ref_id"), "the parent resolution "
                             "does not exist", expected=sorted(str(x) for x in ids),
                             actual=resolution.get("ref_id"))
@@ -722,16 +738,17 @@ def _resolutions_v2(issue: dict[str, Any]) -> Iterator[Violation]:
                 yield Violation(path, "a REFUND resolution needs a positive REFUND_AMOUNT",
                                 expected="RESOLUTION_DETAILS.REFUND_AMOUNT > 0",
                                 actual=found[1] if found else None)
-    accepted = set()
+    accepted: set[str] = set()
     for i, action in items_of(issue, "actions"):
         code = get(action, "descriptor", "code")
-        if action.get("ref_type") == "RESOLUTIONS" and action.get("ref_id") not in ids:
+        if action.get("ref_type") == "RESOLUTIONS" and not _known(action.get("ref_id"), ids):
             yield Violation(_issue_path("actions", i, "ref_id"),
                             f"{code} refers to a resolution that was not proposed",
                             expected=sorted(str(x) for x in ids), actual=action.get("ref_id"))
         if code == "RESOLUTION_ACCEPTED":
-            accepted.add(action.get("ref_id"))
-        if code == "RESOLVED" and "ref_id" in action and action.get("ref_id") not in accepted:
+            accepted |= _ids([action.get("ref_id")])
+        if code == "RESOLVED" and "ref_id" in action and not _known(action.get("ref_id"),
+                                                                    accepted):
             yield Violation(_issue_path("actions", i, "ref_id"),
                             "RESOLVED with a resolution the complainant did not accept",
                             expected=sorted(str(x) for x in accepted),

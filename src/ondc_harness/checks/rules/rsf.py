@@ -46,6 +46,11 @@ def _amount(value: Any) -> Decimal | None:
     return number if number is not None and abs(number) < _HUGE else None
 
 
+def _is(value: Any, allowed: frozenset[str]) -> bool:
+    """``value in allowed`` for untrusted values (a list or object is never a member)."""
+    return isinstance(value, str) and value in allowed
+
+
 def _refused(message: Message) -> bool:
     """A callback that carries an error and none of the business answer."""
     return isinstance(get(message.payload, "error"), dict) and not any(
@@ -79,7 +84,7 @@ def settlement_type(ctx: CheckContext) -> Iterator[Violation]:
         return
     settlement = _settlement(ctx.message)
     kind = settlement.get("type")
-    if kind not in SETTLEMENT_TYPES:
+    if not _is(kind, SETTLEMENT_TYPES):
         yield Violation(_path("settlement", "type"), f"settlement type {kind!r} is unknown",
                         expected=sorted(SETTLEMENT_TYPES), actual=kind)
 
@@ -130,7 +135,7 @@ def party_outcome(ctx: CheckContext) -> Iterator[Violation]:
     for i, party, part in _parties(settlement):
         where = ("settlement", "orders", i, party)
         status = part.get("status")
-        if status not in PARTY_STATUSES:
+        if not _is(status, PARTY_STATUSES):
             yield Violation(_path(*where, "status"), f"{party} status {status!r} is unknown",
                             expected=sorted(PARTY_STATUSES), actual=status)
         elif status == "SETTLED" and not part.get("reference_no"):
@@ -338,7 +343,7 @@ def settlement_status(ctx: CheckContext) -> Iterator[Violation]:
         for j, settlement in items_of(order, "settlements"):
             status = settlement.get("status")
             path = _path("orders", i, "settlements", j)
-            if status not in SETTLEMENT_STATUSES:
+            if not _is(status, SETTLEMENT_STATUSES):
                 yield Violation(path + ".status", f"settlement status {status!r} is unknown",
                                 expected=sorted(SETTLEMENT_STATUSES), actual=status)
             elif status == "SETTLED" and not settlement.get("settlement_ref_no"):

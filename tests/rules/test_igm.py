@@ -1,0 +1,159 @@
+"""IGM rules: silent on valid IGM 1.0 and 2.0 flows, exactly one finding per broken thing.
+
+The flows and the one-mutation-per-rule cases live in ``igm_cases.py`` (which
+``test_rule_cases.py`` also reads to check every IGM rule has a failing case).  The tests below
+them pin the behaviours a single mutation cannot show: an escalation may reopen the issue,
+refusals (error-only callbacks) are not checked, real-log shapes are read correctly, and junk
+never makes a rule raise.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from typing import Any
+
+import pytest
+from igm_cases import (
+    ALL_CASES,
+    ISSUE,
+    STEPS,
+    Case,
+    at,
+    build,
+    check,
+    context,
+    stamp,
+)
+
+from ondc_harness.checks.catalog import load_all
+
+CATALOG = load_all()
+
+
+def ids(findings: list[Any]) -> list[str]:
+    return [f.one_line() for f in findings]
+
+
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_the_valid_flow_has_no_igm_or_context_findings(version: str) -> None:
+    flow = build(version)
+    assert [line for step in STEPS[version] for line in ids(check(flow, step, version))] == []
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=lambda c: c.id)
+def test_minimal_mutation_yields_exactly_that_finding(case: Case) -> None:
+    flow = build(case.version)
+    case.mutate(flow)
+    findings = check(flow, case.step, case.version)
+    assert [f for f in findings if f.rule_id == "HARNESS-001"] == []
+    mine = [f for f in findings if f.rule_id == case.rule_id]
+    assert [(f.rule_id, f.path) for f in mine] == [(case.rule_id, case.path)], ids(findings)
+    assert mine[0].severity == CATALOG[case.rule_id].severity
+    assert mine[0].message.strip()
+
+
+def test_every_igm_rule_has_a_case() -> None:
+    igm = {rule_id for rule_id, rule in CATALOG.items() if rule_id.startswith("IGM-") and rule.fn}
+    assert igm <= {case.rule_id for case in ALL_CASES}
+
+
+def test_without_the_escalation_a_reopened_issue_is_a_regression() -> None:
+    """v1: RESOLVED, then PROCESSING again.  With the ESCALATE in between this is the GRO
+    taking the grievance up; without it, the status went back."""
+    flow = build("v1")
+    assert not [f for f in check(flow, "on_issue_grievance", "v1")
+                if f.rule_id == "IGM-STATUS-002"]
+    trail = at(flow["issue_escalate"], *ISSUE, "issue_actions", "complainant_actions")
+    del trail[-1]
+    at(flow["issue_escalate"], *ISSUE)["issue_type"] = "ISSUE"
+    assert [f.rule_id for f in check(flow, "on_issue_grievance", "v1")
+            if f.rule_id.startswith("IGM-STATUS-002")] == ["IGM-STATUS-002"]
+
+
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_an_error_only_callback_is_not_checked_as_an_issue(version: str) -> None:
+    flow = build(version)
+    flow["on_issue_status"] = {"context": flow["on_issue_status"]["context"],
+                               "error": {"type": "DOMAIN-ERROR", "code": "IGM005",
+                                         "message": "issue does not exist"}}
+    assert ids(check(flow, "on_issue_status", version)) == []
+
+
+def test_the_1_0_build_spelling_fulfilment_is_accepted() -> None:
+    flow = build("v1")
+    at(flow["issue"], *ISSUE).update(category="FULFILMENT", sub_category="FLM02")
+    assert ids(check(flow, "issue", "v1")) == []
+
+
+def test_igm_2_0_with_core_version_as_in_real_logs_is_read_as_2_0() -> None:
+    """Real IGM 2.0 logs carry core_version 2.0.0; the shape decides, not the key."""
+    flow = build("v2")
+    for step in STEPS["v2"][1:]:
+        ctx = flow[step]["context"]
+        ctx["core_version"] = ctx.pop("version")
+    assert [line for step in STEPS["v2"] for line in ids(check(flow, step, "v2"))] == []
+
+
+def test_a_later_issue_request_without_category_is_not_a_category_finding() -> None:
+    """The close repeats only id, status and actions (igm-1.0.0 ISSUE_CLOSE example)."""
+    flow = build("v1")
+    assert not [f for f in check(flow, "issue_close", "v1") if f.rule_id == "IGM-CAT-001"]
+    at(flow["issue"], *ISSUE).pop("category")
+    assert [f.path for f in check(flow, "issue", "v1") if f.rule_id == "IGM-CAT-001"] == [
+        "$.message.issue.category"]
+
+
+def test_without_an_order_in_the_flow_order_and_refund_rules_stay_silent() -> None:
+    flow = build("v1")
+    flow["on_confirm"] = {"context": context("on_search", "m0", 0, None), "message": {}}
+    at(flow["issue"], *ISSUE, "order_details")["id"] = "O-ELSEWHERE"
+    at(flow["on_issue_status"], *ISSUE, "resolution")["refund_amount"] = "99999.00"
+    assert not [f for step in ("issue", "on_issue_status")
+                for f in check(flow, step, "v1")
+                if f.rule_id in ("IGM-ORDER-001", "IGM-RES-002")]
+
+
+def test_refund_amount_that_is_not_a_number_is_reported_not_raised() -> None:
+    flow = build("v1")
+    at(flow["on_issue_status"], *ISSUE, "resolution")["refund_amount"] = "NaN"
+    rules = {f.rule_id for f in check(flow, "on_issue_status", "v1")}
+    assert {"IGM-RES-001", "IGM-RES-002"} <= rules and "HARNESS-001" not in rules
+
+
+def test_a_respondent_update_stamped_later_than_its_message_is_reported() -> None:
+    flow = build("v2")
+    at(flow["on_issue_resolved"], *ISSUE)["updated_at"] = stamp(45)
+    at(flow["on_issue_resolved"], *ISSUE, "actions")[-1]["updated_at"] = stamp(45)
+    assert [f.path for f in check(flow, "on_issue_resolved", "v2")
+            if f.rule_id == "IGM-TIME-001"] == ["$.message.issue.updated_at"]
+
+
+JUNK: list[Any] = [math.nan, "Infinity", None, ["x"], {"x": 1}, True, "1e999999"]
+
+
+def _paths(value: Any, prefix: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    out: list[tuple[str | int, ...]] = []
+    if isinstance(value, dict):
+        for key, child in value.items():
+            out += [(*prefix, key), *_paths(child, (*prefix, key))]
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            out += [(*prefix, index), *_paths(child, (*prefix, index))]
+    return out
+
+
+@pytest.mark.parametrize(("version", "step"), [
+    ("v1", "issue"), ("v1", "on_issue_status"), ("v1", "on_issue_grievance"),
+    ("v2", "on_issue_proposal"), ("v2", "on_issue_resolved"), ("v2", "issue_accept")])
+def test_junk_anywhere_never_makes_an_igm_rule_raise(version: str, step: str) -> None:
+    base = build(version)
+    crashes: list[str] = []
+    for path in _paths(base[step]["message"]):
+        for junk in JUNK:
+            flow = copy.deepcopy(base)
+            holder = at(flow[step]["message"], *path[:-1])
+            holder[path[-1]] = junk
+            crashes += [f"{path}={junk!r}: {f.message}" for f in check(flow, step, version)
+                        if f.rule_id == "HARNESS-001"]
+    assert crashes == []
