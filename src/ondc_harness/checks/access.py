@@ -71,11 +71,16 @@ def items_of(obj: Any, *path: str | int) -> Iterator[tuple[int, dict[str, Any]]]
             yield index, element
 
 
+MAX_MAGNITUDE = 18
+"""Largest decimal exponent (either sign) accepted as an amount: 10^18 rupees, 10^-18 paise."""
+
+
 def decimal_of(value: Any) -> Decimal | None:
     """Parse an ONDC amount (``"123.45"``, or a JSON number) as a finite Decimal.
 
-    Returns ``None`` for anything that is not a finite number: ``"NaN"``, ``"Infinity"``,
-    ``""``, ``"12,50"``, booleans, objects.  Floats go through ``repr`` so ``0.1`` stays ``0.1``.
+    Returns ``None`` for anything that is not a usable finite number: ``"NaN"``,
+    ``"Infinity"``, ``""``, ``"12,50"``, ``"1e999999"``, booleans, objects.  Floats go
+    through ``repr`` so ``0.1`` stays ``0.1``.
     """
     if isinstance(value, bool) or value is None:
         return None
@@ -93,7 +98,10 @@ def decimal_of(value: Any) -> Decimal | None:
         number = Decimal(text)
     except (InvalidOperation, ValueError):
         return None
-    return number if number.is_finite() else None
+    too_big = not number.is_zero() and abs(number.adjusted()) > MAX_MAGNITUDE
+    if not number.is_finite() or too_big:
+        return None  # "1e999999" is finite but overflows arithmetic: no amount is that size
+    return number
 
 
 def tag_value(tags: Any, group: str, code: str) -> str | None:
