@@ -28,6 +28,7 @@ import copy
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
+from ondc_harness.reference.faults import active
 from ondc_harness.reference.fragments import money, percent_of, price, tag_group
 from ondc_harness.reference.orders import Transaction
 from ondc_harness.reference.validation import Refusal
@@ -357,10 +358,12 @@ def cancel(desk: Desk, payload: Json) -> Job:
         raise Refusal("50001", f"a {life.kind} order in state {life.fulfillment_state} can no "
                       "longer be cancelled", path="$.message.order_id")
     fixed = sorted({line.item.id for line in txn.cart.lines if not line.item.cancellable})
-    if fixed:
+    faults = desk.seller.config.faults
+    if fixed and not active(faults, "cancel_non_cancellable", "cancel"):
         raise Refusal("50001", f"item {', '.join(fixed)} is not cancellable "
                       "(@ondc/org/cancellable false)", path="$.message.order_id")
-    forced = reason != FORCE_REASON or _forced(message)
+    forced = reason != FORCE_REASON or (_forced(message) and
+                                        not active(faults, "force_cancel_ignored", "cancel"))
     bap_id = str(context["bap_id"])
 
     def build(timestamp: str) -> Json:

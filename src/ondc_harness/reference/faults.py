@@ -455,3 +455,7 @@ def with_payload_faults(faults: Iterable[Fault], action: str, payload: Json) -> 
     for name in chosen:
         FAULTS[name].mutate(action, changed)
     return changed
+
+
+# The faults of the Retail certification flows (cancel, returns, ...) live with those flows.
+from ondc_harness.reference import flow_faults  # noqa: E402, F401  (registers them)

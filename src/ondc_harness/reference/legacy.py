@@ -25,6 +25,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Final
 
 from ondc_harness.reference.cancellation import REASON_TEXT
+from ondc_harness.reference.faults import active
 from ondc_harness.reference.post_fulfilment import RATING_CATEGORIES, check_category, rating_value
 
 if TYPE_CHECKING:
@@ -71,9 +72,10 @@ def feedback_form(category: str, value: float | int, base_url: str) -> Json:
 
 def _lookup(desk: Desk, payload: Json, action: str, body: Json) -> Job:
     context = payload["context"]
+    fresh = active(desk.seller.config.faults, "lookup_message_id", action)
 
     async def job() -> None:
-        await desk.reply(context, action, lambda ts: body)
+        await desk.reply(context, action, lambda ts: body, push=fresh)
     return job
 
 

@@ -91,6 +91,8 @@ def support(desk: Desk, payload: Json) -> Job:
     context, message = payload["context"], payload["message"]
     nested = message.get("support")
     ref_id = (nested if isinstance(nested, dict) else message).get("ref_id")
+    if active(desk.seller.config.faults, "support_unavailable", "support"):
+        raise Refusal("50004", "support is unavailable", path="$.message.ref_id")
     txn = desk.seller.book.find(str(context["transaction_id"]))
     known = {str(context["transaction_id"])} | ({txn.order_id} if txn and txn.order_id else set())
     if txn is None or txn.cart is None or ref_id not in known:

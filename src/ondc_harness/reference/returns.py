@@ -39,6 +39,7 @@ from ondc_harness.reference.cancellation import (
     retotal,
 )
 from ondc_harness.reference.desk import Life, ReturnCase
+from ondc_harness.reference.faults import active
 from ondc_harness.reference.fragments import tag_group
 from ondc_harness.reference.orders import Transaction
 from ondc_harness.reference.validation import Refusal
@@ -274,6 +275,8 @@ def _address(desk: Desk, context: Json, txn: Transaction, message: Json) -> Job:
         raise Refusal("30000", "a new end.location needs gps and address",
                       path="$.message.order.fulfillments[0].end.location")
     moves = location is not None
+    if active(desk.seller.config.faults, "address_not_updated", "update"):
+        end = {k: v for k, v in end.items() if k != "location"}
 
     def build(timestamp: str) -> Json:
         target = main.setdefault("end", {})

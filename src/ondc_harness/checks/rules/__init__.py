@@ -7,6 +7,7 @@ from ondc_harness.checks.rules import (  # noqa: F401  (imported for their regis
     cross_step,
     fulfillment,
     igm,
+    lifecycle,
     order_state,
     payment,
     quote,
