@@ -107,7 +107,7 @@ CASES = [
      "RET-TRANS-002"),
     ("order_out_of_stock.yaml", "out_of_stock_no_error", "on_select_out_of_stock",
      "RET-LIFE-007"),
-    ("order_non_cancellable.yaml", "cancel_non_cancellable", "cancel", "WIRE-ACK-002"),
+    ("order_not_cancellable.yaml", "cancel_non_cancellable", "cancel", "WIRE-ACK-002"),
     ("cancel_buyer.yaml", "cancel_reason_mismatch", "on_cancel", "RET-LIFE-001"),
     ("cancel_merchant_full.yaml", "cancel_items_not_moved", "on_cancel", "RET-LIFE-003"),
     ("cancel_merchant_part.yaml", "part_cancel_quote_trail", "on_update_part_cancel",
