@@ -131,7 +131,8 @@ async def push_stage(desk: Desk, request: Json, txn: Transaction, stage: Stage) 
         order = payloads.with_stage(txn.order, stage, timestamp,
                                     documents_base=desk.seller.base_url)
         if stage.code == "Order-delivered" and life.payment_type == "ON-FULFILLMENT":
-            order["payment"]["status"] = "PAID"  # cash collected at the door
+            order["payment"]["status"] = "PAID"  # cash collected at the door, now
+            order["payment"]["time"] = {"timestamp": timestamp}
         txn.order, txn.stage, life.fulfillment_state = order, stage, stage.code
         return {"order": copy.deepcopy(order)}
 

@@ -256,11 +256,13 @@ def return_request_echoed(ctx: CheckContext) -> Iterator[Violation]:
                                 expected=request[key], actual=told.get(key))
 
 
-def _requested(select: Message) -> Counter[str]:
+def _requested(message: Message) -> Counter[str]:
+    """Units per item id, over the items that state a quantity (on_select may omit it)."""
     wanted: Counter[str] = Counter()
-    for _, item in items_of(order_of(select.payload), "items"):
+    for _, item in items_of(order_of(message.payload), "items"):
         count = numeric(get(item, "quantity", "count"))
-        wanted[str(item.get("id"))] += int(count or 0)
+        if count is not None:
+            wanted[str(item.get("id"))] += int(count)
     return wanted
 
 
