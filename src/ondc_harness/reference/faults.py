@@ -250,8 +250,8 @@ def rsf_recon_sum(action: str, payload: Json) -> None:
 def rsf_diff_value(action: str, payload: Json) -> None:
     """The first settlement's amount carries a diff_value ₹1.00 off the real difference.
 
-    Simulates a counterparty that reports the difference before its own correction.  Caught
-    by RSF-RECON-002 (diff_value = |on_recon value − recon value|).
+    Simulates a counterparty that reports the difference before its own correction.
+    Caught by RSF-RECON-002 (diff_value = |on_recon value − recon value|).
     """
     settlements = _recon_settlements(payload)
     amount = settlements[0].get("amount") if settlements else None
@@ -271,6 +271,18 @@ def rsf_no_due_date(action: str, payload: Json) -> None:
     """
     for settlement in _recon_settlements(payload):
         settlement.pop("due_date", None)
+
+
+@_fault("rsf_error_code", ("on_settle", "on_recon", "on_report"))
+def rsf_error_code(action: str, payload: Json) -> None:
+    """An RSF refusal carries the Retail code 30000 instead of its RSF code (70000–70030).
+
+    Simulates a participant that reuses its Retail error handling for RSF.  Caught by
+    RSF-ERR-001 (a refusal carries an RSF error code).
+    """
+    error = payload.get("error")
+    if isinstance(error, dict):
+        error["code"] = "30000"
 
 
 # -- behaviour faults (carried out by the seller) ---------------------------------------------
