@@ -126,7 +126,7 @@ CASES = [
     ("return_rejected.yaml", "return_request_changed", "on_update_rejected", "RET-LIFE-006"),
     ("return_replacement.yaml", "replacement_state", "on_status_replacement_picked_up",
      "RET-TRANS-002"),
-    ("update_address.yaml", "address_not_updated", "on_update_address", "RET-LIFE-008"),
+    ("update_address.yaml", "update_address_ignored", "on_update_address", "RET-LIFE-008"),
     ("post_fulfilment_rating.yaml", "rating_no_ack", "rating", "WIRE-ACK-002"),
     ("post_fulfilment_support.yaml", "support_unavailable", "support", "WIRE-ACK-002"),
     ("legacy_cancellation_reasons.yaml", "lookup_message_id", "cancellation_reasons",

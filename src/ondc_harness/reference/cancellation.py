@@ -170,6 +170,16 @@ def catalogue_item(desk: Desk, txn: Transaction, item_id: str) -> tuple[Decimal,
     return item.price, item.tax_percent
 
 
+def store_as_destination(location: Json) -> Json:
+    """The store's location as the end of a trip back (RTO, return): its address completed with
+    the name, building and country every fulfillment end carries."""
+    store = copy.deepcopy(location)
+    name = str(store.get("descriptor", {}).get("name", ""))
+    address = store.setdefault("address", {})
+    address.update(name=name, building=str(address.get("street", name)), country="IND")
+    return store
+
+
 def main_fulfillment(order: Json) -> Json:
     """The forward fulfillment the order was confirmed with (always the first)."""
     first: Json = order["fulfillments"][0]
@@ -234,13 +244,13 @@ def cancel_order(desk: Desk, txn: Transaction, *, reason: str, by: str, timestam
     if rto:
         end = main.get("end", {})
         start = main.get("start", {})
+        store = store_as_destination(start.get("location", {}))
         order["fulfillments"].append({
             "id": target, "type": "RTO",
             "state": {"descriptor": {"code": "RTO-Initiated"}, "updated_at": timestamp},
             "start": {"location": copy.deepcopy(end.get("location", {})),
                       "time": {"timestamp": timestamp}},
-            "end": {"location": copy.deepcopy(start.get("location", {})),
-                    "contact": copy.deepcopy(start.get("contact", {}))},
+            "end": {"location": store, "contact": copy.deepcopy(start.get("contact", {}))},
             "tags": trail,
         })
     else:

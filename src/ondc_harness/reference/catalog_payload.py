@@ -138,7 +138,8 @@ def item_json(provider: Provider, item: Item) -> Json:
     body["descriptor"] = descriptor
     body["quantity"] = {
         "unitized": {"measure": {"unit": item.unit, "value": item.unit_value}},
-        "available": {"count": str(min(item.available, 99))},
+        # 1.2.5 masks stock: 99 when in stock, 0 when not (a buyer learns a shortfall at select)
+        "available": {"count": "99" if item.available else "0"},
         "maximum": {"count": str(item.maximum)},
     }
     body["price"] = _price_json(provider, item)

@@ -54,7 +54,7 @@ def changes(market: Marketplace, domain: str, event_time: str) -> Json:
     """What changed for each provider of ``domain``, stamped ``event_time``."""
     providers = []
     for provider in market.providers_for(domain):
-        entry: Json = {"id": provider.id, "locations": [
+        entry: Json = {"id": provider.id, "ttl": "P1D", "locations": [
             {"id": provider.store.id, "time": {"label": "enable", "timestamp": event_time}}]}
         items = []
         for item in provider.items:
@@ -77,7 +77,8 @@ def store_event(market: Marketplace, domain: str, timestamp: str, *, open_: bool
         assert moment is not None
         time["range"] = {"start": timestamp, "end": format_ts(moment + timedelta(hours=1))}
     return {"catalog": {"bpp/providers": [
-        {"id": provider.id, "locations": [{"id": provider.store.id, "time": time}]}]}}
+        {"id": provider.id, "ttl": "P1D",
+         "locations": [{"id": provider.store.id, "time": time}]}]}}
 
 
 def _instant(values: dict[str, str], key: str, request_ts: str, path: str) -> str | None:

@@ -306,7 +306,7 @@ def replacement_state(action: str, payload: Json) -> None:
             _set_code(fulfillment, "Order-delivered")
 
 
-_behaviour("address_not_updated", ("on_update",), """\
+_behaviour("update_address_ignored", ("on_update",), """\
 An address update is ACKed and answered, but on_update keeps the old address.
 
 Simulates a seller that accepts updates it cannot apply.  Carried out by

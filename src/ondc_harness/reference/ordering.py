@@ -151,8 +151,9 @@ def _multi_select(cart: Cart, timestamp: str) -> tuple[Json, Offered]:
                         "price": price(cart.provider.packing_charge)})
     total = sum((Decimal(line["price"]["value"]) for line in breakup), Decimal(0))
     items = payloads.order_items(cart)
-    for item in items:
-        item["fulfillment_id"] = list(offered)
+    for item in items:  # 1.2.5 MULTI_OPTION_FULFILLMENT_FLOW: every option, by id
+        del item["fulfillment_id"]
+        item["fulfillment_ids"] = list(offered)
     quote = {"price": price(total), "breakup": breakup, "ttl": base["ttl"]}
     return {"order": {"provider": {"id": cart.provider.id,
                                    "locations": [{"id": cart.store.id}]},

@@ -94,7 +94,7 @@ def _line_item(line: OrderLine, *, with_price: bool) -> Json:
     if line.parent_item_id is not None:
         item["parent_item_id"] = line.parent_item_id
     if with_price:
-        item["quantity"] = {"available": {"count": str(min(line.item.available, 99))},
+        item["quantity"] = {"available": {"count": "99" if line.item.available else "0"},
                             "maximum": {"count": str(line.item.maximum)}}
         item["price"] = price(line.item.price)
     item["tags"] = _type_tags(line.item)
@@ -292,7 +292,8 @@ def with_stage(order: Json, stage: Stage, timestamp: str, *, documents_base: str
     order_id = str(order.get("id"))
     if stage.code == "Packed":
         start["instructions"] = {"code": "2", "name": "ONDC order",
-                                 "short_desc": _short_code(order_id, "merchant-order-no")}
+                                 "short_desc": _short_code(order_id, "merchant-order-no"),
+                                 "long_desc": "Quote the merchant order number at the counter"}
         order["documents"] = [{"url": f"{documents_base}/invoices/{order_id}.pdf",
                                "label": "Invoice"}]
     elif stage.code == "Order-picked-up":
@@ -300,7 +301,8 @@ def with_stage(order: Json, stage: Stage, timestamp: str, *, documents_base: str
         fulfillment["agent"] = {"name": "Ravi Kumar", "phone": "9886045678"}
     elif stage.code == "Out-for-delivery":
         end["instructions"] = {"code": "1", "name": "Delivery OTP",
-                               "short_desc": _short_code(order_id, "delivery-otp")}
+                               "short_desc": _short_code(order_id, "delivery-otp"),
+                               "long_desc": "Share this code with the delivery agent"}
     elif stage.code == "Order-delivered":
         end.setdefault("time", {})["timestamp"] = timestamp
     order["updated_at"] = timestamp

@@ -37,6 +37,7 @@ from ondc_harness.reference.cancellation import (
     move_items,
     reprice,
     retotal,
+    store_as_destination,
 )
 from ondc_harness.reference.desk import Life, ReturnCase
 from ondc_harness.reference.faults import active
@@ -55,7 +56,8 @@ OUTCOMES: Final[dict[str, tuple[str, ...]]] = {
     "return_reverse_qc": ("Return_Approved", "Return_Picked", "Return_Delivered"),
     "return_reschedule": ("Return_Approved", "Return_Pick_Failed", "Return_Picked",
                           "Return_Delivered"),
-    "return_fail": ("Return_Approved", "Return_Pick_Failed", "Return_Failed"),
+    # 1.2.5 has no Return_Failed: a pickup that fails and is not rescheduled ends the return
+    "return_fail": ("Return_Approved", "Return_Pick_Failed"),
     "return_reject": ("Return_Rejected",),
     "replace": ("Return_Approved", "Return_Picked", "Return_Delivered"),
 }
@@ -64,7 +66,7 @@ asked for a replacement).  A delivered order with another journey reverse-QCs it
 
 REFUND_AT: Final = frozenset({"Liquidated", "Return_Picked"})
 SHORT_DESC: Final = {
-    "Return_Pick_Failed": "Buyer not available at the pickup address; pickup rescheduled",
+    "Return_Pick_Failed": "Buyer not available at the pickup address",
     "Return_Failed": "Pickup failed on every attempt",
     "Return_Rejected": "Item not in a returnable condition (photos show use)",
 }
@@ -167,8 +169,8 @@ def _move_return(desk: Desk, txn: Transaction, life: Life, case: ReturnCase, sta
         fulfillment["start"] = {"location": copy.deepcopy(main.get("end", {}).get("location",
                                                                                     {})),
                                 "time": {"timestamp": timestamp}}
-        fulfillment["end"] = {"location": copy.deepcopy(main.get("start", {}).get("location",
-                                                                                  {}))}
+        fulfillment["end"] = {"location": store_as_destination(
+            main.get("start", {}).get("location", {}))}
     if state == "Return_Delivered":
         fulfillment.setdefault("end", {})["time"] = {"timestamp": timestamp}
     order["updated_at"] = timestamp
@@ -275,7 +277,7 @@ def _address(desk: Desk, context: Json, txn: Transaction, message: Json) -> Job:
         raise Refusal("30000", "a new end.location needs gps and address",
                       path="$.message.order.fulfillments[0].end.location")
     moves = location is not None
-    if active(desk.seller.config.faults, "address_not_updated", "update"):
+    if active(desk.seller.config.faults, "update_address_ignored", "update"):
         end = {k: v for k, v in end.items() if k != "location"}
 
     def build(timestamp: str) -> Json:

@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, Final
 
-from ondc_harness.checks.access import get, get_dict, get_str, items_of, tag_value
+from ondc_harness.checks.access import MISSING, get, get_dict, get_str, items_of, tag_value
 from ondc_harness.checks.catalog import CheckContext, rule
 from ondc_harness.checks.findings import Severity, Violation, json_path
 from ondc_harness.checks.rules._common import (
@@ -169,7 +169,9 @@ def units_conserved(ctx: CheckContext) -> Iterator[Violation]:
       spec=f"{_R} on_cancel (RTO fulfillment ... locations mirrored); retail-1.2/Examples/B2C/"
       "on_cancel/on_cancel_rto.yaml", actions=["on_cancel", "on_status"], domains=RETAIL)
 def rto_mirrors_delivery(ctx: CheckContext) -> Iterator[Violation]:
-    """The goods return from the buyer's door to the store; other ends mean another trip."""
+    """The goods return from the buyer's door to the store; other ends mean another trip.
+    An RTO that states no location (the 1.2.0 example gives only its start time) is not
+    compared."""
     order = order_of(ctx.payload)
     fulfillments = dict(items_of(order, "fulfillments"))
     for index, rto in fulfillments.items():
@@ -184,7 +186,7 @@ def rto_mirrors_delivery(ctx: CheckContext) -> Iterator[Violation]:
         for rto_end, delivery_end in (("start", "end"), ("end", "start")):
             want = get(delivery, delivery_end, "location", "gps")
             got = get(rto, rto_end, "location", "gps")
-            if isinstance(want, str) and got != want:
+            if isinstance(want, str) and got is not MISSING and got != want:
                 yield Violation(json_path("message", "order", "fulfillments", index, rto_end,
                                           "location", "gps"),
                                 f"the RTO's {rto_end} is not the delivery's {delivery_end}",
