@@ -51,7 +51,8 @@ def test_minimal_mutation_yields_exactly_that_finding(case: Case) -> None:
 
 
 FAMILY_CASE_MODULES = ("failing_cases", "igm_cases", "rsf_cases", "logistics_cases",
-                       "discovery_cases", "request_cases", "post_order_cases")
+                       "discovery_cases", "request_cases", "post_order_cases",
+                       "lifecycle_cases")
 """Modules (in tests/rules/) holding failing cases.  Each defines ``ALL_CASES``, a list of
 objects with a ``rule_id``, and runs them itself against a valid flow of its own family; this
 file only checks that together they cover every rule of the catalogue."""
