@@ -577,7 +577,7 @@ def test_fault_parsing() -> None:
     assert not Fault("quote_total").applies_to("on_search")
     assert not Fault("nack", "on_select").applies_to("init")
     assert str(Fault("nack", "on_select")) == "nack@on_select"
-    with pytest.raises(ValueError, match=r"valid faults: bad_signature, .*fulfillment_id"):
+    with pytest.raises(ValueError, match=r"valid faults: .*bad_signature, .*fulfillment_id"):
         Fault.parse("teapot")
     with pytest.raises(ValueError, match="does not apply to 'on_search'"):
         Fault.parse("no_cancellation_terms@on_search")
