@@ -95,7 +95,7 @@ CASES = [
     # (scenario, fault, step that must report it, rule)
     ("discovery_full.yaml", "price_above_mrp", "on_search", "RET-CAT-004"),
     ("discovery_incremental_pull.yaml", "price_above_mrp", "on_search_inc", "RET-CAT-004"),
-    ("discovery_incremental_push.yaml", "inc_push_message_id", "on_search_push_closed",
+    ("discovery_incremental_push.yaml", "inc_push_message_id", "on_search_push_sold_out",
      "WIRE-CALLBACK-001"),
     ("discovery_catalog_rejection.yaml", "catalog_rejection_nack", "catalog_rejection",
      "WIRE-ACK-002"),

@@ -261,7 +261,8 @@ def cancel_order(desk: Desk, txn: Transaction, *, reason: str, by: str, timestam
         })
     retotal(order)
     order["state"] = CANCELLED
-    order["cancellation"] = {"cancelled_by": by, "reason": {"id": reason}}
+    # reason.state (required by the 1.2.5 openapi Order.cancellation): where the order stood
+    order["cancellation"] = {"cancelled_by": by, "reason": {"id": reason, "state": precancel}}
     order["updated_at"] = timestamp
     life.cancelled, life.holding, life.fulfillment_state = True, False, CANCELLED
 

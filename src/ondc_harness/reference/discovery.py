@@ -10,10 +10,11 @@ retail-1.2/docs/incremental_catalog_refresh.md and the 1.2.5 INCREMENTAL_CATALOG
   message_id) as changes happen; ``mode: stop`` ends them (ACK, no callback).
 
 An incremental on_search names only providers and locations the full catalogue has, with what
-changed: each store's status (``time.label`` enable/close with its ``timestamp``, the event
-time) and the full record of each changed item (here: items with limited stock, whose
-availability moves).  The reference seller's pushes are deterministic: right after the start,
-the first store of the domain closes for an hour, then reopens (two pushes).
+changed: each store's status (``time.label`` enable with its ``timestamp``, the event time) and
+the full record of each changed item (here: items with limited stock, whose availability
+moves).  The reference seller's pushes are deterministic: right after the start, an item with
+limited stock sells out (available 0), then is back in stock (99) — two pushes, each with the
+item's entire record.
 
 ``catalog_rejection`` (seen in real certification logs, 1.2.0: ``{context, errors: [{type,
 code, path, message}]}``; ``errors`` inside ``message`` is accepted too): the buyer app tells the
@@ -24,12 +25,11 @@ ACKs (NACK 30000 without errors) and sends nothing back.
 from __future__ import annotations
 
 import copy
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from ondc_harness.reference.catalog_payload import item_json
 from ondc_harness.reference.catalogue import Marketplace
-from ondc_harness.reference.clock import format_ts, parse_ts
+from ondc_harness.reference.clock import parse_ts
 from ondc_harness.reference.faults import active
 from ondc_harness.reference.validation import Refusal
 
@@ -68,17 +68,17 @@ def changes(market: Marketplace, domain: str, event_time: str) -> Json:
     return {"catalog": {"bpp/providers": providers}}
 
 
-def store_event(market: Marketplace, domain: str, timestamp: str, *, open_: bool) -> Json:
-    """The first store of ``domain`` closed for an hour (or reopened), as of ``timestamp``."""
-    provider = market.providers_for(domain)[0]
-    time: Json = {"label": "enable" if open_ else "close", "timestamp": timestamp}
-    if not open_:
-        moment = parse_ts(timestamp)
-        assert moment is not None
-        time["range"] = {"start": timestamp, "end": format_ts(moment + timedelta(hours=1))}
-    return {"catalog": {"bpp/providers": [
-        {"id": provider.id, "ttl": "P1D",
-         "locations": [{"id": provider.store.id, "time": time}]}]}}
+def stock_event(market: Marketplace, domain: str, timestamp: str, *, in_stock: bool) -> Json:
+    """An item of ``domain`` (one with limited stock if any) sold out, or back in stock, as of
+    ``timestamp``: its entire record, as the incremental refresh doc asks for item changes."""
+    providers = market.providers_for(domain)
+    provider, item = next(((p, i) for p in providers for i in p.items
+                           if i.kind == "item" and i.available < 99),
+                          (providers[0], next(i for i in providers[0].items if i.kind == "item")))
+    record = item_json(provider, item)
+    record["quantity"]["available"] = {"count": "99" if in_stock else "0"}
+    record["time"] = {"label": "enable", "timestamp": timestamp}
+    return {"catalog": {"bpp/providers": [{"id": provider.id, "ttl": "P1D", "items": [record]}]}}
 
 
 def _instant(values: dict[str, str], key: str, request_ts: str, path: str) -> str | None:
@@ -121,12 +121,12 @@ def search(desk: Desk, payload: Json) -> Job:
         if mode != "start":
             return
         life.catalog_push = True
-        for reopen in (False, True):
+        for restocked in (False, True):
             if not life.catalog_push:
                 return
 
-            def event_at(timestamp: str, reopen: bool = reopen) -> Json:
-                return {"message": store_event(market, domain, timestamp, open_=reopen)}
+            def event_at(timestamp: str, restocked: bool = restocked) -> Json:
+                return {"message": stock_event(market, domain, timestamp, in_stock=restocked)}
             await desk.reply(context, "on_search", event_at, push=not push_fault)
     return job
 
