@@ -142,12 +142,27 @@ class FlowRun:
             result.duration_s = time.monotonic() - started
             if result.answer is not None:
                 result.overhead_s = max(result.duration_s - result.answer.elapsed_s, 0.0)
-            result.findings.extend(self.session.mailbox.drain_stray(self.inbox))
+            result.findings.extend(self._strays_for(step))
             if result.outcome is Outcome.PASSED and self._fails(result.findings):
                 result.outcome = Outcome.FAILED
             result.variables = dict(self.variables)
             self.results.append(result)
             self.session.record_step(self, result)
+
+    def _strays_for(self, step: Step) -> list[Finding]:
+        """Stray findings (late, duplicate, replayed callbacks) for the step that just ran.
+
+        A stray about a callback a later step of this flow expects waits for that step (an
+        on_search replayed while the search was still being answered belongs to on_search,
+        not to search); what no later step expects goes to this one.
+        """
+        strays = self.session.mailbox.drain_stray(self.inbox)
+        later = {s.action for s in self.scenario.steps[len(self.results) + 1:]
+                 if s.kind == "expect"} - {step.action}
+        for finding in strays:
+            if finding.action in later:
+                self.session.mailbox.add_stray(self.inbox, finding)
+        return [f for f in strays if f.action not in later]
 
     def _fails(self, findings: list[Finding]) -> bool:
         return any(f.severity >= self.session.settings.fail_on for f in findings)
