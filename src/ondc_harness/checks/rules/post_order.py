@@ -71,6 +71,7 @@ from ondc_harness.checks.rules._common import (
     numeric,
     order_of,
     parse_timestamp,
+    str_values,
 )
 from ondc_harness.durations import is_duration, parse_duration
 from ondc_harness.message import Message
@@ -369,7 +370,7 @@ def _new_fulfillments(ctx: CheckContext) -> Iterator[tuple[int, dict[str, Any]]]
             seen.update(f["id"] for _, f in _fulfillments(order_of(message.payload))
                         if isinstance(f.get("id"), str))
     for index, fulfillment in _fulfillments(order_of(ctx.payload)):
-        if fulfillment.get("id") not in seen:
+        if not member(fulfillment.get("id"), seen):
             yield index, fulfillment
 
 
@@ -902,11 +903,11 @@ def refund_names_fulfillment(ctx: CheckContext) -> Iterator[Violation]:
     refundable = {f["id"]: f.get("type") for _, f in _fulfillments(previous[1])
                   if isinstance(f.get("id"), str)}
     named = get(order_of(ctx.payload), "fulfillments", 0, "id")
-    if not member(named, {k for k, v in refundable.items() if v in POST_ORDER_TYPES}):
+    if not member(named, {k for k, v in refundable.items() if member(v, POST_ORDER_TYPES)}):
         yield Violation(_order_path("fulfillments", 0, "id"),
                         f"the refund names {named!r}, not a Cancel, Return or RTO fulfillment",
                         expected=sorted(k for k, v in refundable.items()
-                                        if v in POST_ORDER_TYPES),
+                                        if member(v, POST_ORDER_TYPES)),
                         actual=None if named is MISSING else named)
 
 
@@ -1064,8 +1065,9 @@ def trail_per_cancelled_item(ctx: CheckContext) -> Iterator[Violation]:
     for index, fulfillment in _new_fulfillments(ctx):
         if fulfillment.get("type") != "Cancel":
             continue
-        trailed = {g.value("id") for g in groups_of(fulfillment, index, "quote_trail")
-                   if g.value("type") == "item"}
+        trailed = str_values(g.value("id") for g in groups_of(fulfillment, index,
+                                                                 "quote_trail")
+                             if g.value("type") == "item")
         moved = sorted({str(i.get("id")) for _, i in items_of(order, "items")
                         if i.get("fulfillment_id") == fulfillment.get("id")
                         and (_item_count(i) or 0) > 0})
@@ -1194,9 +1196,10 @@ def update_state_legal(ctx: CheckContext) -> Iterator[Violation]:
     previous = _previous_order(ctx)
     if previous is None:
         return
-    known = {f.get("id"): f for _, f in _fulfillments(previous[1])}
+    known = {f["id"]: f for _, f in _fulfillments(previous[1]) if isinstance(f.get("id"), str)}
     for index, fulfillment in _fulfillments(order_of(ctx.payload)):
-        before = known.get(fulfillment.get("id"))
+        fid = fulfillment.get("id")
+        before = known.get(fid) if isinstance(fid, str) else None
         for group in groups_of(fulfillment, index, "update_state"):
             state = group.value("state")
             if before is None or not isinstance(state, str):
@@ -1721,7 +1724,8 @@ def agent_phone(ctx: CheckContext) -> Iterator[Violation]:
 
 
 @rule("RET-POST-067", "Once every forward fulfillment is delivered the order is Completed; "
-      "while one is on its way it is In-progress (a collected self-pickup may be Completed)", Severity.MAJOR,
+      "while one is on its way it is In-progress (a collected self-pickup may be Completed)",
+      Severity.MAJOR,
       spec=f"{_NOTES}/on_status [^6] (fulfillment state mapping to order state); {_R} on_status "
       "(order state Accepted → In-progress → Completed)", actions=["on_status", "on_update"],
       domains=RETAIL)
@@ -1730,9 +1734,10 @@ def order_state_follows_fulfillment(ctx: CheckContext) -> Iterator[Violation]:
     order = order_of(ctx.payload)
     state = order.get("state")
     confirmed = _confirmed(ctx)
-    original = {f.get("id") for _, f in _fulfillments(confirmed)} if confirmed else None
+    original = str_values(f.get("id") for _, f in _fulfillments(confirmed)) \
+        if confirmed else None
     forward = [_state(f) for _, f in _fulfillments(order) if _seller_handled(f)
-               and (original is None or f.get("id") in original)]
+               and (original is None or member(f.get("id"), original))]
     live = [s for s in forward if s is not None and s != CANCELLED]
     if not live or state == CANCELLED or not isinstance(state, str):
         return
