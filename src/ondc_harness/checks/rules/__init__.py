@@ -8,6 +8,7 @@ from ondc_harness.checks.rules import (  # noqa: F401  (imported for their regis
     fulfillment,
     igm,
     lifecycle,
+    logistics,
     order_state,
     payment,
     post_order,
