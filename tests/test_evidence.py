@@ -114,7 +114,8 @@ def _read(run_dir: Path) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     return events, summary
 
 
-@pytest.mark.parametrize("project", [("hang@select", "/select")], indirect=True)
+@pytest.mark.parametrize("project", [("hang@select", "/select")], indirect=True,
+                         ids=["hang@select"])
 def test_ctrl_c_while_waiting_for_an_answer_keeps_the_transcript_and_the_summary(
         project: Project) -> None:
     code, output = _interrupt(project, project.spy.arrived)
@@ -137,7 +138,8 @@ def test_ctrl_c_while_waiting_for_an_answer_keeps_the_transcript_and_the_summary
     assert run_dir.name in output  # the terminal summary still names the evidence
 
 
-@pytest.mark.parametrize("project", [("no_callback@on_select", "/select")], indirect=True)
+@pytest.mark.parametrize("project", [("no_callback@on_select", "/select")], indirect=True,
+                         ids=["no_callback@on_select"])
 def test_ctrl_c_while_waiting_for_a_callback_and_a_later_run_keeps_both(
         project: Project) -> None:
     code, output = _interrupt(project, project.spy.answered)

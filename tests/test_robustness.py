@@ -23,10 +23,12 @@ from typing import Any
 
 import pytest
 
+from ondc_harness.checks.findings import Severity
 from ondc_harness.config import HarnessSettings, ParticipantConfig
 from ondc_harness.flow import FlowRun, Outcome, StepResult
 from ondc_harness.scenario import load_scenario
 from ondc_harness.session import HarnessSession
+from ondc_harness.wire.client import SyncAnswer, judge_answer
 from ondc_harness.wire.mailbox import Inbound
 
 REPO = Path(__file__).resolve().parents[1]
@@ -135,7 +137,8 @@ def transcript(session: HarnessSession) -> list[dict[str, Any]]:
     ("truncated_answer", {"WIRE-ACK-001"}, '{"message":{"ack":{"'),
     ("nack", {"WIRE-ACK-002"}, '"code": "30000"'),
     ("nack_no_error", {"WIRE-ACK-002", "WIRE-ACK-003"}, "error: null"),
-])
+], ids=["hang", "trickle", "reset", "http_307", "http_404", "http_500", "non_json",
+        "empty_answer", "truncated_answer", "nack", "nack_no_error"])
 def test_a_broken_synchronous_answer_breaks_the_flow_at_its_request(
         start: Start, fault: str, expected: set[str], quoted: str) -> None:
     session = start(f"{fault}@select")
@@ -154,6 +157,16 @@ def test_reset_mid_answer_reads_as_a_reset_connection(start: Start) -> None:
     flow = run(start("reset@select"))
     finding = result(flow, "select").findings[0]
     assert "reset" in finding.message.lower() or "closed" in finding.message.lower(), finding
+
+
+def test_an_ack_sent_as_another_content_type_is_noted_but_accepted() -> None:
+    answer = SyncAnswer(url="http://seller/select", status_code=200,
+                        headers={"content-type": "text/html"},
+                        body=b'{"message":{"ack":{"status":"ACK"}}}')
+    findings = judge_answer(answer, "select")
+    assert [f.rule_id for f in findings] == ["WIRE-HTTP-002"]
+    assert answer.acked, "still an ACK: the flow goes on"
+    assert findings[0].severity < Severity.MAJOR
 
 
 def test_participant_down_is_unreachable_and_the_run_goes_on(start: Start) -> None:
@@ -181,7 +194,7 @@ def test_participant_down_is_unreachable_and_the_run_goes_on(start: Start) -> No
     ("oversized_callback", {"WIRE-BODY-002"}, "exceeds --max-body (262144 bytes)"),
     ("deep_json", {"WIRE-BODY-001"}, "nested deeper than 200 levels"),
     ("invalid_utf8", {"WIRE-BODY-001"}, "not valid UTF-8"),
-])
+], ids=["oversized_callback", "deep_json", "invalid_utf8"])
 def test_an_unreadable_callback_breaks_its_step_with_the_reason(
         start: Start, fault: str, expected: set[str], quoted: str) -> None:
     session = start(f"{fault}@on_select", max_body=256 * 1024)
@@ -223,7 +236,7 @@ def test_callback_under_a_strangers_transaction_is_named_on_the_waiting_step(
     ("unsigned", "missing header"),
     ("malformed_signature", "malformed header"),
     ("expired_signature", "expired"),
-])
+], ids=["bad_signature", "unsigned", "malformed_signature", "expired_signature"])
 def test_a_badly_signed_callback_fails_its_step_and_the_flow_goes_on(
         start: Start, fault: str, reason: str) -> None:
     flow = run(start(f"{fault}@on_select"))
@@ -239,7 +252,7 @@ def test_a_badly_signed_callback_fails_its_step_and_the_flow_goes_on(
     ("wrong_path", "WIRE-PATH-001", "on_select was POSTed to /select"),
     ("wrong_content_type", "WIRE-HTTP-002", "Content-Type 'text/plain; charset=utf-8'"),
     ("callback_before_ack", "WIRE-CALLBACK-005", "arrived before the synchronous answer"),
-])
+], ids=["wrong_path", "wrong_content_type", "callback_before_ack"])
 def test_a_misdelivered_callback_is_still_checked_and_the_flow_goes_on(
         start: Start, fault: str, rule: str, quoted: str) -> None:
     flow = run(start(f"{fault}@on_select"))
@@ -265,7 +278,7 @@ def test_callback_before_ack_is_caught_whatever_the_gap(start: Start) -> None:
     ("duplicate_callback", "on_select", False),
     ("replay", "on_select", True),
     ("replay", "on_search", True),  # several on_search per search are legal; a replay is not
-])
+], ids=["duplicate_callback", "replay-on_select", "replay-on_search"])
 def test_a_repeated_callback_is_reported_once_and_never_taken_twice(
         start: Start, fault: str, at: str, replay: bool) -> None:
     both = threading.Event()
@@ -312,6 +325,26 @@ def test_late_callback_after_the_last_step_still_reaches_the_summary(start: Star
     assert arrived.wait(15), "the late on_track never arrived"
     leftovers = [r for r in session.summary_records() if r.step == "(after the last step)"]
     assert [f["rule"] for r in leftovers for f in r.findings] == ["WIRE-CALLBACK-002"]
+
+
+def test_a_sender_hanging_up_mid_body_is_recorded_and_the_server_goes_on(start: Start) -> None:
+    recorded = threading.Event()
+
+    def spot(inbound: Inbound) -> None:
+        if inbound.path == "/on_select" and inbound.findings:
+            recorded.set()
+
+    session = start()
+    session.inbound.on_inbound = spot
+    port = int(session.callback_base_url.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as conn:
+        conn.sendall(b"POST /on_select HTTP/1.1\r\nHost: h\r\nContent-Type: application/json"
+                     b"\r\nContent-Length: 1000\r\n\r\n" + b'{"context":{"action":"on')
+    assert recorded.wait(10), "the cut-off POST left no trace"
+    (line,) = [e for e in transcript(session) if e["kind"] == "inbound"]
+    assert [f["rule"] for f in line["findings"]] == ["WIRE-BODY-001"]
+    assert "hung up before its body was complete" in line["findings"][0]["message"]
+    moves_on(session)
 
 
 # -- load -----------------------------------------------------------------------------------
