@@ -1,0 +1,130 @@
+"""Discovery rules (RET-CAT-005 …): silent on a rich, valid catalogue flow; one finding at the
+exact path for each minimal mutation (discovery_cases.py); and they read real-world shapes
+(incremental refreshes, paginated catalogues) the way the docs describe."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from discovery_cases import ALL_CASES, INC_STEPS, Case, check, rich_flow, tg
+from retail_flow import STEPS
+
+from ondc_harness.checks.catalog import load_all
+from ondc_harness.checks.rules.discovery import CATEGORY_CODES, catalogue_of, gps_problem
+from ondc_harness.message import Message
+
+CATALOG = load_all()
+MINE = sorted(r for r in CATALOG if r.startswith("RET-CAT-") and int(r[-3:]) >= 5)
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_the_rich_flow_has_no_findings(step: str) -> None:
+    assert [f.one_line() for f in check(rich_flow(), step)] == []
+
+
+@pytest.mark.parametrize("step", INC_STEPS)
+def test_the_incremental_refresh_has_no_findings(step: str) -> None:
+    assert [f.one_line() for f in check(rich_flow(), step, INC_STEPS)] == []
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=lambda c: c.id)
+def test_minimal_mutation_yields_exactly_that_finding(case: Case) -> None:
+    flow = rich_flow()
+    case.mutate(flow)
+    findings = check(flow, case.step, case.steps)
+    assert [f for f in findings if f.rule_id == "HARNESS-001"] == []
+    mine = [f for f in findings if f.rule_id == case.rule_id]
+    assert [(f.rule_id, f.path) for f in mine] == [(case.rule_id, case.path)], [
+        f.one_line() for f in findings]
+    assert mine[0].message.strip()
+    assert mine[0].severity == CATALOG[case.rule_id].severity
+
+
+def test_every_discovery_rule_has_a_case() -> None:
+    assert sorted({c.rule_id for c in ALL_CASES}) == MINE
+
+
+def test_a_paginated_full_catalogue_is_not_taken_for_a_refresh() -> None:
+    """full_catalog_refresh.md: catalogues may be paginated by provider; a second complete page
+    answering the same search is still a full catalogue (its providers need names)."""
+    flow = rich_flow()
+    page = copy.deepcopy(flow["on_search"])
+    page["message"]["catalog"]["bpp/providers"][0]["id"] = "P2"
+    page["message"]["catalog"]["bpp/providers"][0]["descriptor"]["name"] = ""
+    flow["on_search_2"] = page
+    findings = check(flow, "on_search_2", ("search", "on_search", "on_search_2"))
+    assert [f.rule_id for f in findings if f.rule_id == "RET-CAT-021"] == ["RET-CAT-021"]
+
+
+def test_a_second_partial_answer_is_a_refresh() -> None:
+    """1.2.0 logs answer one search with the full catalogue, then the changes (no descriptor):
+    the changes are not held to what a full catalogue must carry."""
+    flow = rich_flow()
+    flow["on_search_2"] = copy.deepcopy(flow["on_search_inc"])
+    flow["on_search_2"]["context"]["message_id"] = flow["search"]["context"]["message_id"]
+    flow["on_search_2"]["message"]["catalog"]["bpp/providers"][0]["categories"] = [{"id": "M1"}]
+    findings = check(flow, "on_search_2", ("search", "on_search", "on_search_2"))
+    assert "RET-CAT-078" in {f.rule_id for f in findings}
+    assert not {"RET-CAT-015", "RET-CAT-021"} & {f.rule_id for f in findings}
+
+
+def test_a_pushed_change_after_a_catalog_inc_search_is_incremental() -> None:
+    flow = rich_flow()
+    push = copy.deepcopy(flow["on_search_inc"])
+    push["context"]["message_id"] = "f0f0c1e2-4f5a-8b9c-0d1e2f3a4b5c"
+    push["message"]["catalog"]["bpp/providers"][0]["id"] = "P7"
+    flow["push"] = push
+    findings = check(flow, "push", (*INC_STEPS, "push"))
+    assert [f.path for f in findings if f.rule_id == "RET-CAT-076"] == [
+        "$.message.catalog['bpp/providers'][0].id"]
+
+
+def test_an_out_of_stock_item_may_cap_at_zero() -> None:
+    flow = rich_flow()
+    item = flow["on_search"]["message"]["catalog"]["bpp/providers"][0]["items"][4]
+    item["quantity"]["available"]["count"] = "0"
+    item["quantity"]["maximum"]["count"] = "0"
+    assert [f for f in check(flow, "on_search") if f.rule_id == "RET-CAT-051"] == []
+
+
+def test_item_timestamps_are_reported_once_per_provider() -> None:
+    flow = rich_flow()
+    for item in flow["on_search"]["message"]["catalog"]["bpp/providers"][0]["items"]:
+        item["time"] = {"label": "enable", "timestamp": "2025-05-23T09:00:00.000Z"}
+    late = [f for f in check(flow, "on_search") if f.rule_id == "RET-CAT-026"]
+    assert len(late) == 1 and "5 more items" in late[0].message
+
+
+def test_the_category_enum_is_the_pack_s() -> None:
+    assert len(CATEGORY_CODES) == 96
+    assert {"RET10-1000", "RET10-100A", "RET10-105F"} <= CATEGORY_CODES
+
+
+@pytest.mark.parametrize(("gps", "ok"), [
+    ("12.9716,77.5946", True), ("12.971600, 77.594600", True), ("-33.8688,151.2093", True),
+    ("12.97,77.59", False), ("91.0000,77.5946", False), ("12.9716;77.5946", False),
+    ("77.59461", False), (None, False)])
+def test_gps(gps: object, ok: bool) -> None:
+    assert (gps_problem(gps, decimals=4) is None) is ok
+
+
+def test_catalogue_view_merges_refreshes() -> None:
+    flow = rich_flow()
+    view = catalogue_of([Message(flow["on_search"]), Message(flow["on_search_inc"])])
+    assert view is not None and view["P1"].locations["L1"]["time"]["label"] == "close"
+    assert set(view["P1"].groups) == {"CG1", "CG2"}
+    assert view["P1"].items["I1"]["fulfillment_id"] == "F1"
+
+
+def test_rules_never_raise_on_junk_catalogues() -> None:
+    flow = rich_flow()
+    provider = flow["on_search"]["message"]["catalog"]["bpp/providers"][0]
+    junk = [None, 1, "x", [], {}, [None], {"list": None}, tg("serviceability", type=None)]
+    for key in ("tags", "items", "categories", "offers", "locations", "fulfillments", "time"):
+        for value in junk:
+            mutated = copy.deepcopy(flow)
+            mutated["on_search"]["message"]["catalog"]["bpp/providers"][0][key] = value
+            findings = check(mutated, "on_search")
+            assert [f for f in findings if f.rule_id == "HARNESS-001"] == [], (key, value)
+    assert provider["id"] == "P1"

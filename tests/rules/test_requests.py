@@ -1,0 +1,84 @@
+"""Request rules (RET-REQ-…): silent on the valid flow ordering from the rich catalogue; one
+finding at the exact path for each minimal mutation (request_cases.py); and the shapes real
+buyer apps send that are not defects stay silent."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from discovery_cases import Case, check, rich_flow
+from request_cases import ALL_CASES
+
+from ondc_harness.checks.catalog import load_all
+
+CATALOG = load_all()
+MINE = sorted(r for r in CATALOG if r.startswith("RET-REQ-"))
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=lambda c: c.id)
+def test_minimal_mutation_yields_exactly_that_finding(case: Case) -> None:
+    flow = rich_flow()
+    case.mutate(flow)
+    findings = check(flow, case.step, case.steps)
+    assert [f for f in findings if f.rule_id == "HARNESS-001"] == []
+    mine = [f for f in findings if f.rule_id == case.rule_id]
+    assert [(f.rule_id, f.path) for f in mine] == [(case.rule_id, case.path)], [
+        f.one_line() for f in findings]
+    assert mine[0].message.strip()
+    assert mine[0].severity == CATALOG[case.rule_id].severity
+
+
+def test_every_request_rule_has_a_case() -> None:
+    assert sorted({c.rule_id for c in ALL_CASES}) == MINE
+
+
+def _mine(flow: dict, step: str) -> list[str]:  # type: ignore[type-arg]
+    return [f.one_line() for f in check(flow, step) if f.rule_id.startswith("RET-REQ-")]
+
+
+def test_callbacks_without_cart_line_ids_still_match() -> None:
+    """1.2.0 sellers drop parent_item_id and quantities from on_select/on_init items."""
+    flow = rich_flow()
+    for step in ("on_select", "on_init"):
+        for item in flow[step]["message"]["order"]["items"]:
+            del item["parent_item_id"], item["quantity"]
+    assert _mine(flow, "init") == [] and _mine(flow, "confirm") == []
+
+
+def test_init_may_narrow_the_stores_of_select() -> None:
+    flow = rich_flow()
+    flow["select"]["message"]["order"]["provider"]["locations"].append({"id": "L2"})
+    assert [r for r in _mine(flow, "init") if "RET-REQ-015" in r] == []
+
+
+def test_selecting_more_than_available_is_the_out_of_stock_flow() -> None:
+    """Asking for more than is in stock is how the 40002 flow starts: not a buyer defect."""
+    flow = rich_flow()
+    item = flow["on_search"]["message"]["catalog"]["bpp/providers"][0]["items"][0]
+    item["quantity"]["available"]["count"] = "1"
+    assert _mine(flow, "select") == []
+
+
+def test_cash_on_delivery_is_confirmed_unpaid() -> None:
+    flow = rich_flow()
+    payment = flow["confirm"]["message"]["order"]["payment"]
+    payment.update(type="ON-FULFILLMENT", status="NOT-PAID")
+    flow["on_init"]["message"]["order"]["payment"]["type"] = "ON-FULFILLMENT"
+    assert _mine(flow, "confirm") == []
+    payment["status"] = "PAID"
+    assert [r.split()[0] for r in _mine(flow, "confirm")] == ["RET-REQ-028"]
+
+
+def test_gps_compared_as_numbers() -> None:
+    flow = rich_flow()
+    end = flow["init"]["message"]["order"]["fulfillments"][0]["end"]["location"]
+    end["gps"] = "12.9740020, 77.6134580"
+    assert [r for r in _mine(flow, "init") if "RET-REQ-020" in r] == []
+
+
+def test_without_a_catalogue_select_is_not_judged() -> None:
+    flow = rich_flow()
+    history_free = copy.deepcopy(flow)
+    findings = check(history_free, "select", ("select",))
+    assert [f for f in findings if f.rule_id.startswith("RET-REQ-")] == []
