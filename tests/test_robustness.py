@@ -210,9 +210,15 @@ def test_an_unreadable_callback_breaks_its_step_with_the_reason(
 
 
 def test_oversized_callback_is_refused_before_it_is_read(start: Start) -> None:
-    session = start("oversized_callback@on_select", max_body=256 * 1024)
-    on_select = result(run(session), "on_select")
+    """At the real default: a callback of 20 MB + 1 kB against --max-body 20 MB."""
+    assert HarnessSettings().max_body == 20 * 1024 * 1024
+    session = start("oversized_callback@on_select")
+    on_select = broke_at(run(session), "on_select")
+    assert wire_rules(on_select) == {"WIRE-BODY-002"}
+    assert messages(on_select, "WIRE-BODY-002") == [
+        f"body to /on_select exceeds --max-body ({20 * 1024 * 1024} bytes)"]
     assert on_select.inbound is not None
+    assert on_select.inbound.answer_status == 413
     assert on_select.inbound.message.raw == b""  # never read, never parsed
 
 
