@@ -362,6 +362,25 @@ def _is_solicited(ctx: CheckContext) -> bool:
     return answered_request(ctx) is not None
 
 
+def _seller_initiated(ctx: CheckContext) -> bool:
+    """An on_cancel nobody asked for, as far as the flow shows: the flow has its on_confirm and
+    no cancel since.  (A flow whose log lacks the on_confirm, or that holds any cancel, is not
+    judged: the buyer may well have asked.)"""
+    for message in reversed(earlier(ctx)):
+        if message.action == "cancel":
+            return False
+        if message.action == "on_confirm":
+            return True
+    return False
+
+
+def _initiator(group: TagGroup) -> Any:
+    """cancel_request's initiator: ``initiated_by`` (1.2.5), ``cancelled_by`` (1.2.0 Examples
+    on_cancel)."""
+    value = group.value("initiated_by")
+    return group.value("cancelled_by") if value is MISSING else value
+
+
 def _new_fulfillments(ctx: CheckContext) -> Iterator[tuple[int, dict[str, Any]]]:
     """Fulfillments of this message whose id no earlier seller message carried."""
     seen: set[str] = set()
@@ -534,13 +553,15 @@ def on_cancel_state(ctx: CheckContext) -> Iterator[Violation]:
                         expected=CANCELLED, actual=order.get("state"))
 
 
-@rule("RET-POST-009", "on_cancel carries order.cancellation with cancelled_by and reason.id",
-      Severity.MAJOR, spec=f"{_NOTES}/on_cancel/on_cancel.yaml [^2]; {_DSL} on_cancel "
-      "CANCELLED_BY, CANCELLATION_REASON_ID", actions=["on_cancel"], domains=RETAIL)
+@rule("RET-POST-009", "on_cancel carries order.cancellation with cancelled_by and reason.id "
+      "(1.2.5; in 1.2.0 when it answers a cancel)", Severity.MAJOR,
+      spec=f"{_NOTES}/on_cancel/on_cancel.yaml [^2]; {_DSL} on_cancel CANCELLED_BY, "
+      f"CANCELLATION_REASON_ID; {_EXAMPLES}/on_cancel/on_cancel_rto.yaml (1.2.0 RTO: reasons "
+      "on the fulfillment only)", actions=["on_cancel"], domains=RETAIL)
 def on_cancel_has_cancellation(ctx: CheckContext) -> Iterator[Violation]:
     """Who cancelled and why decides who bears the cost and what is refunded."""
     order = order_of(ctx.payload)
-    if not order:
+    if not order or (ctx.message.version != "1.2.5" and not _is_solicited(ctx)):
         return
     cancellation = order.get("cancellation")
     if not isinstance(cancellation, dict):
@@ -573,9 +594,10 @@ def canceller_is_subscriber(ctx: CheckContext) -> Iterator[Violation]:
                         actual=by)
     for index, fulfillment in _fulfillments(order):
         for group in groups_of(fulfillment, index, "cancel_request"):
-            value = group.value("initiated_by")
+            value = _initiator(group)
+            code = "initiated_by" if "initiated_by" in group.values else "cancelled_by"
             if isinstance(value, str) and value.strip() and not _is_subscriber_id(value):
-                yield Violation(group.path("initiated_by"),
+                yield Violation(group.path(code),
                                 "cancel_request initiated_by is not a subscriber id",
                                 expected="e.g. buyerNP.com", actual=value)
 
@@ -590,7 +612,8 @@ def seller_cancel_not_buyers(ctx: CheckContext) -> Iterator[Violation]:
     charges to the buyer (retail-1.2/error_codes/Cancellation: cost attributed by canceller)."""
     by = get(order_of(ctx.payload), "cancellation", "cancelled_by")
     bap_id = ctx_str(ctx.message, "bap_id")
-    if _is_solicited(ctx) or not bap_id or by != bap_id:
+    if not _seller_initiated(ctx) or not bap_id or by != bap_id or bap_id == ctx_str(
+            ctx.message, "bpp_id"):
         return
     yield Violation(_order_path("cancellation", "cancelled_by"),
                     "no cancel was sent, yet the cancellation is attributed to the buyer app",
@@ -602,7 +625,7 @@ def seller_cancel_not_buyers(ctx: CheckContext) -> Iterator[Violation]:
       spec=f"{_CODES} (Who can use code?: SNP, LSP)", actions=["on_cancel"], domains=RETAIL)
 def seller_cancel_reason(ctx: CheckContext) -> Iterator[Violation]:
     """"Product available at lower than order price" (003) is the buyer's word to say."""
-    if _is_solicited(ctx):
+    if not _seller_initiated(ctx):
         return
     reason = get(order_of(ctx.payload), "cancellation", "reason", "id")
     if isinstance(reason, str) and reason.strip() and reason not in SELLER_MAY_USE:
@@ -674,7 +697,8 @@ def trail_type(ctx: CheckContext) -> Iterator[Violation]:
                             expected=sorted(TITLE_TYPES), actual=value)
 
 
-@rule("RET-POST-017", "quote_trail id is an item or fulfillment id of the order", Severity.MAJOR,
+@rule("RET-POST-017", "quote_trail id is an item, fulfillment, offer or breakup line id of the "
+      "order", Severity.MAJOR,
       spec=f"{_NOTES}/on_update/on_update_merchant_cancels_customized.yaml [^8] (item id for "
       "item / tax, fulfillment id for delivery / packing / misc)", actions=list(AFTER_CONFIRM),
       domains=RETAIL)
@@ -683,6 +707,10 @@ def trail_refers(ctx: CheckContext) -> Iterator[Violation]:
     order = order_of(ctx.payload)
     known = {i["id"] for _, i in items_of(order, "items") if isinstance(i.get("id"), str)}
     known |= {f["id"] for _, f in _fulfillments(order) if isinstance(f.get("id"), str)}
+    known |= {o["id"] for _, o in items_of(order, "offers") if isinstance(o.get("id"), str)}
+    confirmed = _confirmed(ctx) or {}
+    known |= str_values(line.get("@ondc/org/item_id") for quote in (order, confirmed)
+                        for _, line in items_of(quote, "quote", "breakup"))
     if not known:
         return
     for entry in trail_entries(order):
@@ -1014,8 +1042,8 @@ def cancel_request_tag(ctx: CheckContext) -> Iterator[Violation]:
             if _is_forward(fulfillment) and _state(fulfillment) == CANCELLED:
                 fallback += groups_of(fulfillment, index, "cancel_request")
     for index, fulfillment in _fulfillments(order):
-        if fulfillment.get("type") != "Cancel":
-            continue
+        if fulfillment.get("type") != "Cancel" or "state" not in fulfillment:
+            continue  # a bare {id, type} names the cancellation (refund notices), not records it
         groups = groups_of(fulfillment, index, "cancel_request") or fallback
         if not groups:
             yield Violation(_f_path(index, "tags"), f"Cancel fulfillment "
@@ -1024,7 +1052,7 @@ def cancel_request_tag(ctx: CheckContext) -> Iterator[Violation]:
                             actual=None)
             continue
         for code in ("reason_id", "initiated_by"):
-            value = groups[0].value(code)
+            value = groups[0].value(code) if code == "reason_id" else _initiator(groups[0])
             if not (isinstance(value, str) and value.strip()):
                 yield Violation(groups[0].path(code), f"cancel_request has no {code}",
                                 expected=code, actual=None if value is MISSING else value)
@@ -1248,6 +1276,13 @@ def _return_groups(order: dict[str, Any]) -> Iterator[tuple[dict[str, Any], TagG
 _RETURN_ACTIONS: Final = ("update", "on_update", "on_status")
 
 
+def _asks_return(payload: Any) -> bool:
+    """An update whose update_target names ``item``: a return request (a payment update that
+    repeats the return_request tags is a refund notice, not a new request)."""
+    target = get(payload, "message", "update_target")
+    return isinstance(target, str) and "item" in (t.strip() for t in target.split(","))
+
+
 @rule("RET-POST-041", "A return_request carries id, item_id, item_quantity, reason_id, "
       "reason_desc, images, ttl_approval and ttl_reverseqc", Severity.MAJOR,
       spec=f"{_NOTES}/update/update_buyer_initiated_part_return_request.yaml [^1]–[^7]; "
@@ -1370,7 +1405,8 @@ def return_images(ctx: CheckContext) -> Iterator[Violation]:
       actions=["update"], domains=RETAIL)
 def return_after_delivery(ctx: CheckContext) -> Iterator[Violation]:
     """Before delivery the buyer cancels; there is nothing to return."""
-    if not any(True for _ in _return_groups(order_of(ctx.payload))):
+    if not _asks_return(ctx.payload) or not any(True for _ in _return_groups(order_of(
+            ctx.payload))):
         return
     previous = _previous_order(ctx)
     if previous is None:
@@ -1387,9 +1423,11 @@ def return_after_delivery(ctx: CheckContext) -> Iterator[Violation]:
       "[^2] (unique id for each return request)", actions=["update"], domains=RETAIL)
 def return_id_unique(ctx: CheckContext) -> Iterator[Violation]:
     """Two returns under one id merge into one in the seller's books."""
+    if not _asks_return(ctx.payload):
+        return
     used: set[str] = set()
     for message in earlier(ctx):
-        if message.action == "update":
+        if message.action == "update" and _asks_return(message.payload):
             used.update(g.value("id") for _, g in _return_groups(order_of(message.payload))
                         if isinstance(g.value("id"), str))
     for _, group in _return_groups(order_of(ctx.payload)):
