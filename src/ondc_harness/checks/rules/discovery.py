@@ -1278,7 +1278,7 @@ def unitized_measure(ctx: CheckContext) -> Iterator[Violation]:
 _CODE_FORMATS: Final = {"1": re.compile(r"^(\d{8}|\d{12}|\d{13}|\d{14})$"),
                         "2": re.compile(r"^(\d{9}[\dX]|\d{13})$"),
                         "3": re.compile(r"^(\d{8}|\d{12}|\d{13}|\d{14})$"),
-                        "4": re.compile(r"^(\d{4}|\d{6}|\d{8})$"),
+                        "4": re.compile(r"^(\d{2}|\d{4}|\d{6}|\d{8})$"),
                         "5": re.compile(r"^\S+$"), "6": re.compile(r"^\S+$")}
 _CODE_NAMES: Final = {"1": "EAN", "2": "ISBN", "3": "GTIN", "4": "HSN"}
 
@@ -1671,6 +1671,26 @@ def packaged_commodities(ctx: CheckContext) -> Iterator[Violation]:
             yield Violation(ppath(p, "items", i, PACKAGED),
                             f"declaration lacks (or leaves blank) {', '.join(missing)}",
                             expected=list(_PACKAGED_FIELDS), actual=sorted(declared))
+
+
+@rule("RET-CAT-079", "A barcoded (EAN/GTIN) item in Grocery or Health & Wellness carries the "
+      "packaged commodity declarations", Severity.MAJOR,
+      spec=f"{_R} on_search (statutory attributes for packaged goods, RET10/RET18); {_GROCERY} "
+      "[^24] (type 1 EAN, 3 GTIN), statutory_reqs_packaged_commodities; Legal Metrology "
+      "(Packaged Commodities) Rules", actions=["on_search"], domains=RETAIL)
+def packaged_declared(ctx: CheckContext) -> Iterator[Violation]:
+    """A product with a retail barcode is a pre-packaged commodity: its listing must carry the
+    label declarations (packer, generic name, date of packing) the law requires on the pack.
+    Only RET10 (Grocery) and RET18 are checked, as RULES-REFERENCE.md names them."""
+    if ctx.message.domain not in ("ONDC:RET10", "ONDC:RET18"):
+        return
+    for p, i, item in _items(ctx):
+        code = get(item, "descriptor", "code")
+        barcoded = isinstance(code, str) and code.split(":", 1)[0] in ("1", "3")
+        if barcoded and PACKAGED not in item:
+            yield Violation(ppath(p, "items", i), f"packaged item {item.get('id')!r} ({code}) "
+                            "has no statutory_reqs_packaged_commodities",
+                            expected=PACKAGED, actual=None)
 
 
 @rule("RET-CAT-069", "Prepackaged food declarations give nutrition and additives information and "
