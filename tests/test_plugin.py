@@ -45,7 +45,8 @@ def test_selecting_one_step_runs_its_prerequisites_as_setup(pytester: pytest.Pyt
     result = run(pytester, "-k", "forward and on_confirm")
     outcomes = result.parseoutcomes()
     assert outcomes["passed"] == 1
-    assert outcomes["deselected"] == len(FORWARD.steps) - 1
+    # forward's other steps, and every step of the suite's other flows
+    assert outcomes["deselected"] >= len(FORWARD.steps) - 1
     transcript = next((pytester.path / "reports").glob("*/transcript.jsonl"))
     steps = [json.loads(line) for line in transcript.read_text().splitlines()]
     ran = [e["step"] for e in steps if e["kind"] == "step"]

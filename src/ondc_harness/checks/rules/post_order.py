@@ -1545,20 +1545,33 @@ def replacement_no_refund(ctx: CheckContext) -> Iterator[Violation]:
 # progress of the order (on_status and the other seller reports)
 # =============================================================================================
 
+PICKED: Final = PICKED_UP_OR_LATER | {CANCELLED, "Return_Picked", "Return_Delivered", *RTO}
+"""States in which a fulfillment's start.time.timestamp is the time it *was* picked up (before
+them it can only be a plan: a reverse pickup slot of an approved return)."""
+DELIVERED: Final = frozenset({"Order-delivered", "Return_Delivered", "RTO-Delivered"})
+"""States in which end.time.timestamp is the time it *was* delivered."""
+
+
 def _pickup_time(fulfillment: dict[str, Any]) -> Any:
+    """The actual pickup time (``MISSING`` while the pickup has not happened)."""
+    if _state(fulfillment) not in PICKED:
+        return MISSING
     return get(fulfillment, "start", "time", "timestamp")
 
 
 def _delivery_time(fulfillment: dict[str, Any]) -> Any:
+    """The actual delivery time (``MISSING`` while not delivered)."""
+    if _state(fulfillment) not in DELIVERED:
+        return MISSING
     return get(fulfillment, "end", "time", "timestamp")
 
 
 _PROGRESS: Final = ("on_status", "on_update", "on_cancel")
 
 
-@rule("RET-POST-055", "A fulfillment's pickup time is not after its delivery time",
-      Severity.MAJOR, spec=f"{_R} on_status (pickup ≤ delivery ≤ context time); {_NOTES}/"
-      "on_status [^7], [^12]", actions=_PROGRESS, domains=RETAIL)
+@rule("RET-POST-055", "A fulfillment's pickup time is not after its delivery time (once both "
+      "happened)", Severity.MAJOR, spec=f"{_R} on_status (pickup ≤ delivery ≤ context time); "
+      f"{_NOTES}/on_status [^7], [^12]", actions=_PROGRESS, domains=RETAIL)
 def pickup_before_delivery(ctx: CheckContext) -> Iterator[Violation]:
     """A parcel delivered before it was picked up is a clock or a data defect."""
     for index, fulfillment in _fulfillments(order_of(ctx.payload)):
@@ -1569,11 +1582,12 @@ def pickup_before_delivery(ctx: CheckContext) -> Iterator[Violation]:
                             expected=f">= {picked}", actual=delivered)
 
 
-@rule("RET-POST-056", "Pickup and delivery times are not after the message's timestamp",
-      Severity.MAJOR, spec=f"{_R} on_status (pickup ≤ delivery ≤ context time)",
+@rule("RET-POST-056", "Pickup and delivery times that happened are not after the message's "
+      "timestamp", Severity.MAJOR, spec=f"{_R} on_status (pickup ≤ delivery ≤ context time)",
       actions=_PROGRESS, domains=RETAIL)
 def times_not_future(ctx: CheckContext) -> Iterator[Violation]:
-    """A reported event that has not happened yet."""
+    """A reported event that has not happened yet.  (A future start.time.timestamp of an
+    approved return is its planned pickup, not a report.)"""
     stamp = ctx.message.timestamp
     for index, fulfillment in _fulfillments(order_of(ctx.payload)):
         for end, value in (("start", _pickup_time(fulfillment)),
@@ -1600,7 +1614,7 @@ def pickup_time_present(ctx: CheckContext) -> Iterator[Violation]:
     for index, fulfillment in _fulfillments(order_of(ctx.payload)):
         code = _state(fulfillment)
         if _seller_handled(fulfillment) and code in PICKED_UP_OR_LATER and \
-                _pickup_time(fulfillment) is MISSING:
+                get(fulfillment, "start", "time", "timestamp") is MISSING:
             yield Violation(_f_path(index, "start", "time", "timestamp"),
                             f"{code} without the pickup time", expected="an RFC 3339 time",
                             actual=None)
@@ -1614,7 +1628,7 @@ def delivery_time_present(ctx: CheckContext) -> Iterator[Violation]:
     """The delivery time starts the return window and the settlement (basis delivery)."""
     for index, fulfillment in _fulfillments(order_of(ctx.payload)):
         if _seller_handled(fulfillment) and _state(fulfillment) == "Order-delivered" and \
-                _delivery_time(fulfillment) is MISSING:
+                get(fulfillment, "end", "time", "timestamp") is MISSING:
             yield Violation(_f_path(index, "end", "time", "timestamp"),
                             "Order-delivered without the delivery time",
                             expected="an RFC 3339 time", actual=None)
