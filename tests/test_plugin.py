@@ -161,3 +161,19 @@ def test_quote_fault_fails_on_confirm_naming_rule_and_path(pytester: pytest.Pyte
     result.stdout.fnmatch_lines([
         "*[[]FAIL[]] RET-QUOTE-001 (critical) at $.message.order.quote.price.value"])
     assert result.ret == 1
+
+
+def test_flows_run_in_parallel_one_flow_per_worker(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest_subprocess(
+        str(SUITE), "-p", "no:cacheprovider", "--report-dir", str(pytester.path / "reports"),
+        "-k", "forward or order_cod", "-n", "2", "--dist", "loadgroup")
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("failed", 0) == 0 and outcomes.get("errors", 0) == 0, result.stdout.str()
+    transcripts = list((pytester.path / "reports").glob("*/transcript.jsonl"))
+    flows_per_worker = []
+    for transcript in transcripts:
+        events = [json.loads(line) for line in transcript.read_text().splitlines()]
+        flows = {e["flow"] for e in events if e["kind"] == "step"}
+        flows_per_worker.append(flows)
+    ran = [flow for flows in flows_per_worker for flow in flows]
+    assert sorted(ran) == sorted(set(ran)), "a flow ran on two workers"

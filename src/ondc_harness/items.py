@@ -78,6 +78,9 @@ class FlowCollector(pytest.Collector):
         self.scenario = scenario
         for marker in (*scenario.markers, *extra_markers):
             self.add_marker(marker)
+        # One flow stays on one pytest-xdist worker (`-n auto --dist loadgroup`): its steps
+        # share one transaction and must run in order.
+        self.add_marker(pytest.mark.xdist_group(scenario.id))
 
     def collect(self) -> Iterator[pytest.Item]:
         for index, step in enumerate(self.scenario.steps):
