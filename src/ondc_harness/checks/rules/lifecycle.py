@@ -39,6 +39,7 @@ from ondc_harness.checks.rules._common import (
     amount_text,
     answered_request,
     earlier,
+    member,
     numeric,
     order_of,
 )
@@ -73,14 +74,15 @@ def _trail_values(order: dict[str, Any]) -> list[tuple[str, Decimal | None]]:
 def _units(order: dict[str, Any], fulfillments: set[str]) -> Counter[tuple[str, str]]:
     units: Counter[tuple[str, str]] = Counter()
     for _, item in items_of(order, "items"):
-        if item.get("fulfillment_id") in fulfillments:
+        if member(item.get("fulfillment_id"), fulfillments):
             count = numeric(get(item, "quantity", "count"))
             units[(str(item.get("id")), str(item.get("parent_item_id")))] += int(count or 0)
     return units
 
 
 def _ids_of_type(order: dict[str, Any], types: frozenset[str]) -> set[str]:
-    return {str(f.get("id")) for _, f in items_of(order, "fulfillments") if f.get("type") in types}
+    return {str(f.get("id")) for _, f in items_of(order, "fulfillments")
+            if member(f.get("type"), types)}
 
 
 @rule("RET-LIFE-001", "on_cancel for a buyer's cancel carries its reason and names the buyer "
@@ -157,7 +159,7 @@ def units_conserved(ctx: CheckContext) -> Iterator[Violation]:
         return
     for index, item in items_of(order, "items"):
         count = numeric(get(item, "quantity", "count"))
-        if item.get("fulfillment_id") in forward and count:
+        if member(item.get("fulfillment_id"), forward) and count:
             yield Violation(json_path("message", "order", "items", index, "quantity", "count"),
                             f"the order is Cancelled but {count} unit(s) of {item.get('id')} "
                             f"remain on fulfillment {item.get('fulfillment_id')}",
