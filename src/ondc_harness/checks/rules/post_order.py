@@ -541,13 +541,16 @@ def cancel_open_order(ctx: CheckContext) -> Iterator[Violation]:
 # on_cancel
 # =============================================================================================
 
-@rule("RET-POST-008", "on_cancel's order state is Cancelled", Severity.CRITICAL,
-      spec=f"{_NOTES}/on_cancel/on_cancel.yaml [^1]; {_DSL} on_cancel ORDER_STATE (Cancelled)",
-      actions=["on_cancel"], domains=RETAIL)
+@rule("RET-POST-008", "on_cancel's order state is Cancelled (single-delivery orders)",
+      Severity.CRITICAL, spec=f"{_NOTES}/on_cancel/on_cancel.yaml [^1]; {_DSL} on_cancel "
+      f"ORDER_STATE (Cancelled); {_NOTES}/on_cancel/on_cancel_rto.yaml [^1] (a multi-fulfillment "
+      "order's state depends on its other fulfillments)", actions=["on_cancel"], domains=RETAIL)
 def on_cancel_state(ctx: CheckContext) -> Iterator[Violation]:
     """on_cancel confirms a cancellation; an order left Accepted is neither cancelled nor
     refused (a refusal is an error, not an on_cancel)."""
     order = order_of(ctx.payload)
+    if sum(1 for _, f in _fulfillments(order) if _is_forward(f)) > 1:
+        return
     if order and order.get("state") != CANCELLED:
         yield Violation(_order_path("state"), "on_cancel's order is not Cancelled",
                         expected=CANCELLED, actual=order.get("state"))
