@@ -194,6 +194,39 @@ def test_nic2004_1_2_0_flow_is_checked_and_its_routing_read_from_items() -> None
     assert [r for r, _ in ids(check(flow, "on_status_picked"))] == ["LOG-STATUS-001"]
 
 
+def test_a_batch_books_riders_at_a_store_without_a_drop_or_a_package() -> None:
+    """QUICK_COMMERCE_FLOW: fulfillment type Batch, no drop point, priced per rider."""
+    flow = build_flow()
+    intent = flow["search"]["message"]["intent"]
+    intent["fulfillment"]["type"] = "Batch"
+    del intent["fulfillment"]["end"], intent["@ondc/org/payload_details"]
+    assert ids(check(flow, "search")) == []
+    for step in ("init", "confirm"):
+        fulfillment = order(flow, step)["fulfillments"][0]
+        fulfillment["type"] = "Batch"
+        del fulfillment["end"]
+    del order(flow, "confirm")["@ondc/org/linked_order"]
+    order(flow, "on_init")["fulfillments"][0]["type"] = "Batch"
+    order(flow, "on_init")["quote"]["breakup"][0]["price"]["value"] = "109.00"
+    order(flow, "on_init")["quote"]["price"]["value"] = "118.00"
+    order(flow, "confirm")["quote"] = {k: v for k, v in copy.deepcopy(
+        order(flow, "on_init")["quote"]).items() if k != "ttl"}
+    for step in ("init", "on_init", "confirm"):
+        assert ids(check(flow, step)) == [], step
+
+
+def test_on_confirm_may_add_the_surge_item() -> None:
+    flow = build_flow()
+    order(flow, "on_confirm")["items"].append({"id": "I3", "fulfillment_id": "F1"})
+    assert [r for r, _ in ids(check(flow, "on_confirm"))] == ["LOG-XSTEP-004"]
+    order(flow, "on_confirm")["quote"]["breakup"].append(line("I3", "surge", "9.00"))
+    order(flow, "on_confirm")["quote"]["price"]["value"] = "68.00"
+    flow["on_search"]["message"]["catalog"]["bpp/providers"][0]["items"].append(
+        {"id": "I3", "parent_item_id": "", "category_id": "Immediate Delivery",
+         "fulfillment_id": "F1", "price": {"currency": "INR", "value": "9.00"}})
+    assert ids(check(flow, "on_confirm")) == []
+
+
 def test_rto_quote_may_be_free_in_the_catalogue() -> None:
     flow = build_flow()
     items = flow["on_search"]["message"]["catalog"]["bpp/providers"][0]["items"]

@@ -3,7 +3,8 @@
 
 Importing this module registers every logistics rule; the rules live in topic modules:
 
-* :mod:`.logistics_discovery` — search and the catalogue (``LOG-SEARCH``, ``LOG-CAT``);
+* :mod:`.logistics_discovery` — search (``LOG-SEARCH``);
+* :mod:`.logistics_catalog` — the catalogue, on_search (``LOG-CAT``);
 * :mod:`.logistics_order` — init, confirm, on_confirm, the linked order (``LOG-INIT``,
   ``LOG-ORDER``, ``LOG-CONFIRM``, ``LOG-LINKED``, ``LOG-ONCONF``);
 * :mod:`.logistics_quote` — quote and payment (``LOG-QUOTE``, ``LOG-PAY``);
@@ -19,6 +20,7 @@ Shared helpers and the domain tables are in :mod:`.logistics_common`.  The conte
 
 from ondc_harness.checks.rules import (  # noqa: F401  (imported for their registrations)
     logistics_cancel,
+    logistics_catalog,
     logistics_discovery,
     logistics_order,
     logistics_quote,

@@ -68,9 +68,11 @@ POST_FULFILLMENT: Final = "POST-FULFILLMENT"
 
 DELIVERY: Final = "Delivery"
 RTO: Final = "RTO"
-FULFILLMENT_TYPES: Final = frozenset({"Delivery", "Return", "RTO", "FIFO", "FTL"})
-"""Delivery, Return and RTO are the validator's enum (VALID_ENUM_MESSAGE_TYPE); FIFO and FTL are
-the fulfillment types of the pack's own FIFO_FLOW and ORDER_FLOW_B2B examples."""
+BATCH: Final = "Batch"
+FULFILLMENT_TYPES: Final = frozenset({"Delivery", "Return", "RTO", "FIFO", "FTL", BATCH})
+"""Delivery, Return and RTO are the validator's enum (VALID_ENUM_MESSAGE_TYPE); FIFO, FTL and
+Batch are the fulfillment types of the pack's own FIFO_FLOW, ORDER_FLOW_B2B and
+QUICK_COMMERCE_FLOW examples (Batch books riders at a store: no drop point, priced per rider)."""
 
 CANCELLED: Final = "Cancelled"
 RTO_MARK: Final = "RTO"

@@ -34,6 +34,7 @@ from ondc_harness.checks.rules._common import (
 from ondc_harness.checks.rules.cross_step import diff_paths
 from ondc_harness.checks.rules.logistics_common import (
     ATTR11,
+    BATCH,
     CANCELLED,
     DSL10,
     ERRORS,
@@ -139,9 +140,11 @@ def _endpoint_gaps(endpoint: Any) -> list[tuple[tuple[str, ...], str]]:
       spec=f"{ATTR11} init fulfillments.start/end.location, contact; {SEED} init",
       actions=["init", "confirm"], versions=V1, domains=LOGISTICS)
 def endpoints_complete(ctx: CheckContext) -> Iterator[Violation]:
-    """The rider navigates to the GPS and calls the phone; without them there is no pickup."""
+    """The rider navigates to the GPS and calls the phone; without them there is no pickup.
+    A Batch (riders booked at a store) has no drop point."""
+    batch = any(f.get("type") == BATCH for _, f in fulfillments(ctx.payload))
     for index, fulfillment in fulfillments(ctx.payload):
-        for end in ("start", "end"):
+        for end in ("start",) if batch else ("start", "end"):
             for parts, text in _endpoint_gaps(get(fulfillment, end)):
                 yield Violation(opath("fulfillments", index, end, *parts), f"{end}: {text}",
                                 expected="present", actual=get(fulfillment, end, *parts)
@@ -414,6 +417,8 @@ def linked_order_complete(ctx: CheckContext) -> Iterator[Violation]:
     (e-way bills) ask about."""
     if not isinstance(get(ctx.payload, "message", "order"), dict):
         return
+    if any(f.get("type") == BATCH for _, f in fulfillments(ctx.payload)):
+        return  # riders booked at a store (QUICK_COMMERCE_FLOW): no single retail order
     linked = get(order_of(ctx.payload), LINKED)
     if not isinstance(linked, dict):
         yield Violation(opath(LINKED), "confirm has no linked order", expected="the retail "

@@ -227,8 +227,13 @@ def on_init_as_catalogued(ctx: CheckContext) -> Iterator[Violation]:
     catalogue = catalogue_items(ctx)
     if not catalogue:
         return
+    kinds = {f["id"]: f.get("type") for _, f in fulfillments(ctx.payload)
+             if isinstance(f.get("id"), str)}
     for _, item in items_of(order_of(ctx.payload), "items"):
         item_id = item.get("id")
+        fid = item.get("fulfillment_id")
+        if isinstance(fid, str) and kinds.get(fid, DELIVERY) not in (DELIVERY, None):
+            continue  # per-rider (Batch), FIFO and FTL rates are not the unit catalogue price
         listed = catalogue.get(str(item_id))
         price = amount(get(listed, "price", "value")) if listed else None
         lines = [(i, amount(get(line, "price", "value"))) for i, line in _breakup(ctx.payload)

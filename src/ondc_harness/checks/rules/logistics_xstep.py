@@ -125,8 +125,10 @@ def _item_key(item: dict[str, Any]) -> str:
     return str(item.get("id"))
 
 
-@rule("LOG-XSTEP-004", "on_init, confirm and on_confirm keep the ordered items (by id)",
-      Severity.CRITICAL, spec=f"{REF} on_init/confirm/on_confirm (items as ordered)",
+@rule("LOG-XSTEP-004", "on_init, confirm and on_confirm keep the ordered items (by id; "
+      "on_confirm may add a surge item)", Severity.CRITICAL,
+      spec=f"{REF} on_init/confirm/on_confirm (items as ordered); {FLOWS10}/SURGE_FEE_FLOW.yaml "
+      "on_confirm (surge item I3 added)",
       actions=sorted(_PREVIOUS), versions=V1, domains=LOGISTICS)
 def same_items(ctx: CheckContext) -> Iterator[Violation]:
     """A service option dropped or added between steps was never priced or never ordered."""
@@ -135,7 +137,17 @@ def same_items(ctx: CheckContext) -> Iterator[Violation]:
         return
     changes = diff_keyed(pair[0], pair[1], key=_item_key, base=opath("items"),
                          project=lambda item: {"id": item.get("id")})
+    if ctx.message.action == "on_confirm":
+        surge = _surge_items(order_of(ctx.payload))
+        changes = [c for c in changes if not (c.kind == "added" and isinstance(c.new, dict)
+                                              and c.new.get("id") in surge)]
     yield from _violations(changes, "order item", pair[2].action)
+
+
+def _surge_items(order: dict[str, Any]) -> frozenset[str]:
+    """Items the quote charges a surge fee for (SURGE_FEE_FLOW: on_confirm adds item I3)."""
+    return frozenset(str(line.get(ITEM_ID)) for _, line in items_of(order, "quote", "breakup")
+                     if line.get(TITLE_TYPE) == "surge")
 
 
 @rule("LOG-XSTEP-005", "on_init, confirm and on_confirm keep init's pickup and drop points "
@@ -224,9 +236,7 @@ def on_confirm_keeps_quote(ctx: CheckContext) -> Iterator[Violation]:
     pair = _pair(ctx, "quote")
     if pair is None:
         return
-    lines = get(pair[1], "breakup")
-    surge = frozenset(str(line.get(ITEM_ID)) for _, line in items_of(lines)
-                      if line.get(TITLE_TYPE) == "surge")
+    surge = _surge_items({"quote": pair[1]})
     changes = _quote_changes({"quote": pair[0]}, {"quote": pair[1]}, compare_total=not surge,
                              dropped=surge)
     yield from _violations(changes, "quote", "confirm")
