@@ -202,4 +202,6 @@ def test_p2h2p_routing_allows_hub_states(flow: Flow) -> None:
     fulfillment = order(flow, "on_status")["fulfillments"][0]
     fulfillment["tags"] = [{"code": "routing", "list": [{"code": "type", "value": "P2H2P"}]}]
     fulfillment["state"]["descriptor"]["code"] = "In-transit"
-    assert check(flow, "on_status") == []
+    # In-transit is past pickup: the transition rules must accept it for P2H2P routing (the
+    # progress rules about pickup time and order state have their own tests).
+    assert [f for f in check(flow, "on_status") if f.rule_id.startswith("RET-TRANS-")] == []
