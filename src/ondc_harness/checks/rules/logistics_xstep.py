@@ -20,7 +20,7 @@ from ondc_harness.checks.access import MISSING, get, get_dict, get_str, items_of
 from ondc_harness.checks.catalog import CheckContext, rule
 from ondc_harness.checks.diffing import Change
 from ondc_harness.checks.findings import Severity, Violation, json_path
-from ondc_harness.checks.rules._common import answered_request, earlier, order_of
+from ondc_harness.checks.rules._common import answered_request, earlier, member, order_of
 from ondc_harness.checks.rules.cross_step import diff_keyed, diff_paths
 from ondc_harness.checks.rules.logistics_common import (
     ATTR11,
@@ -140,7 +140,7 @@ def same_items(ctx: CheckContext) -> Iterator[Violation]:
     if ctx.message.action == "on_confirm":
         surge = _surge_items(order_of(ctx.payload))
         changes = [c for c in changes if not (c.kind == "added" and isinstance(c.new, dict)
-                                              and c.new.get("id") in surge)]
+                                              and member(c.new.get("id"), surge))]
     yield from _violations(changes, "order item", pair[2].action)
 
 
