@@ -68,7 +68,6 @@ class Life:
 
     journey: str = "deliver"
     payment_type: str = "ON-ORDER"
-    option: FulfillmentOption | None = None
     slot: Json | None = None
     """The delivery window the buyer chose (``end.time.range``), for slotted delivery."""
     kind: str = "Delivery"
