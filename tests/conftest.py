@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from flowkit import FlowRunner, runner_fixture
 
 pytest_plugins = ["pytester"]
 
@@ -23,3 +26,9 @@ def pack() -> Path:
     if not PACK.is_dir():
         pytest.skip("the ONDC reference pack ../shared/ondc is not present")
     return PACK
+
+
+@pytest.fixture
+def flow_runner(tmp_path: Path) -> Iterator[FlowRunner]:
+    """Runs scenarios in-process against fresh reference sellers (see tests/flowkit.py)."""
+    yield from runner_fixture(tmp_path)

@@ -8,54 +8,28 @@ in test_plugin.py.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
-from ondc_harness.config import HarnessSettings
-from ondc_harness.flow import FlowRun, Outcome, StepResult
-from ondc_harness.scenario import load_scenario
+from flowkit import REPO, FlowRunner, result, rules
+from ondc_harness.flow import FlowRun, Outcome
 from ondc_harness.session import HarnessSession
 from ondc_harness.wire.mailbox import Inbound
 
-REPO = Path(__file__).resolve().parents[1]
 FORWARD = REPO / "scenarios" / "retail" / "forward.yaml"
 
 Runner = Callable[..., tuple[HarnessSession, FlowRun]]
 
 
 @pytest.fixture
-def run_forward(tmp_path: Path) -> Iterator[Runner]:
-    sessions: list[HarnessSession] = []
-
+def run_forward(flow_runner: FlowRunner) -> Runner:
     def run(*faults: str, timeout: float = 1.0,
             on_inbound: Callable[[Inbound], None] | None = None,
             ) -> tuple[HarnessSession, FlowRun]:
-        settings = HarnessSettings(report_root=tmp_path, callback_timeout_s=timeout,
-                                   faults=faults)
-        session = HarnessSession(settings, None).start()
-        session.inbound.on_inbound = on_inbound
-        sessions.append(session)
-        scenario = load_scenario(FORWARD)
-        flow = session.flow_for(scenario, "forward")
-        flow.run_through(len(scenario.steps) - 1)
-        return session, flow
+        return flow_runner.run(FORWARD, *faults, timeout=timeout, on_inbound=on_inbound)
 
-    yield run
-    for session in sessions:
-        session.close()
-
-
-def result(flow: FlowRun, name: str) -> StepResult:
-    for candidate in flow.results:
-        if candidate.step.name == name:
-            return candidate
-    raise AssertionError(f"step {name} did not run; ran {[r.step.name for r in flow.results]}")
-
-
-def rules(step: StepResult) -> set[str]:
-    return {f.rule_id for f in step.findings}
+    return run
 
 
 def test_without_faults_every_step_passes(run_forward: Runner) -> None:

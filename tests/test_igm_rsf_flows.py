@@ -8,54 +8,27 @@ The pytest integration (``pytest suites/retail -m igm``) is exercised at the end
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from ondc_harness.checks.findings import Severity
-from ondc_harness.config import HarnessSettings
-from ondc_harness.flow import FlowRun, Outcome, StepResult
+from flowkit import REPO, SCENARIOS, FlowRunner, result, serious
+from ondc_harness.flow import FlowRun, Outcome
 from ondc_harness.reference.faults import FAULTS
 from ondc_harness.scenario import load_scenario
-from ondc_harness.session import HarnessSession
 
-REPO = Path(__file__).resolve().parents[1]
-SCENARIOS = REPO / "scenarios"
 IGM_RSF = sorted([*SCENARIOS.glob("igm/*.yaml"), *SCENARIOS.glob("rsf/*.yaml")])
 
 Runner = Callable[..., FlowRun]
 
 
 @pytest.fixture
-def run_flow(tmp_path: Path) -> Iterator[Runner]:
-    sessions: list[HarnessSession] = []
-
+def run_flow(flow_runner: FlowRunner) -> Runner:
     def run(scenario_path: Path, *faults: str, timeout: float = 1.0) -> FlowRun:
-        settings = HarnessSettings(report_root=tmp_path, callback_timeout_s=timeout,
-                                   faults=faults)
-        session = HarnessSession(settings, None).start()
-        sessions.append(session)
-        scenario = load_scenario(scenario_path)
-        flow = session.flow_for(scenario, scenario.id)
-        flow.run_through(len(scenario.steps) - 1)
-        return flow
+        return flow_runner.run(scenario_path, *faults, timeout=timeout)[1]
 
-    yield run
-    for session in sessions:
-        session.close()
-
-
-def result(flow: FlowRun, name: str) -> StepResult:
-    for candidate in flow.results:
-        if candidate.step.name == name:
-            return candidate
-    raise AssertionError(f"step {name} did not run; ran {[r.step.name for r in flow.results]}")
-
-
-def serious(flow: FlowRun) -> list[str]:
-    return [f"{r.step.name}: {f.one_line()}" for r in flow.results for f in r.findings
-            if f.severity >= Severity.MAJOR]
+    return run
 
 
 @pytest.mark.parametrize("path", IGM_RSF, ids=lambda p: f"{p.parent.name}/{p.stem}")
