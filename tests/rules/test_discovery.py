@@ -128,3 +128,73 @@ def test_rules_never_raise_on_junk_catalogues() -> None:
             findings = check(mutated, "on_search")
             assert [f for f in findings if f.rule_id == "HARNESS-001"] == [], (key, value)
     assert provider["id"] == "P1"
+
+
+# --- junk sweep: the rich flow's every value replaced, my rules never raise ----------------------
+
+JUNK: list[object] = [float("nan"), None, ["x"], {"x": 1}, True]
+#: Which later steps read a mutated step back (the catalogue is read by select, init's by
+#: confirm, …); the sweep checks those too.
+READERS = {"search": ("on_search", "search_inc"), "on_search": ("select", "on_search_inc"),
+           "search_inc": ("on_search_inc",), "on_search_inc": (),
+           "select": ("init",), "on_select": ("init",), "init": ("confirm",),
+           "on_init": ("confirm",), "confirm": (), "on_confirm": ("status", "track"),
+           "status": (), "on_status": ("track",), "track": ()}
+ORDER: tuple[str, ...] = (*INC_STEPS, *STEPS[2:])
+MY_RULES = [r for r in CATALOG.values() if r.fn is not None and (
+    r.id.startswith("RET-REQ-") or (r.id.startswith("RET-CAT-") and int(r.id[-3:]) >= 5))]
+
+
+def _shape(value: object) -> object:
+    if isinstance(value, dict):
+        return tuple(sorted((k, _shape(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return tuple(_shape(v) for v in value)
+    return type(value).__name__
+
+
+def _paths(value: object, prefix: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    """Every path inside ``value``; of list elements shaped alike only the first is entered
+    (the colas and the customisations repeat one shape; sweeping each would only add time)."""
+    out: list[tuple[str | int, ...]] = []
+    if isinstance(value, dict):
+        for key, child in value.items():
+            out += [(*prefix, key), *_paths(child, (*prefix, key))]
+    elif isinstance(value, list):
+        shapes: set[object] = set()
+        for index, child in enumerate(value):
+            out.append((*prefix, index))
+            if _shape(child) not in shapes:
+                shapes.add(_shape(child))
+                out += _paths(child, (*prefix, index))
+    return out
+
+
+def _crashes(flow: dict[str, dict[str, object]], step: str) -> list[str]:
+    from ondc_harness.checks.engine import run_rules
+    from ondc_harness.message import FlowHistory
+
+    message = Message(flow[step])
+    rules = [r for r in MY_RULES if r.applies_to(message.action, message.domain, message.version)]
+    history = FlowHistory([Message(flow[s]) for s in ORDER[:ORDER.index(step)]])
+    return [f.message for f in run_rules(message, history, rules) if f.rule_id == "HARNESS-001"]
+
+
+@pytest.mark.parametrize("step", [s for s in READERS if READERS[s] or s in (
+    "on_search_inc", "confirm")])
+def test_junk_anywhere_never_crashes_a_discovery_or_request_rule(step: str) -> None:
+    base = rich_flow()
+    failures: list[str] = []
+    for path in _paths(base[step]):
+        for junk in JUNK:
+            flow = dict(base)
+            mutated = copy.deepcopy(base[step])
+            holder = mutated
+            for part in path[:-1]:
+                holder = holder[part]  # type: ignore[index]
+            holder[path[-1]] = junk  # type: ignore[index]
+            flow[step] = mutated
+            for target in (step, *READERS[step]):
+                failures += [f"{step}{list(path)}={junk!r} → {target}: {m}"
+                             for m in _crashes(flow, target)]
+    assert failures == []

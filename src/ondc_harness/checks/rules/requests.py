@@ -481,7 +481,8 @@ def init_items(ctx: CheckContext) -> Iterator[Violation]:
     select = _latest(ctx, "select")
     if select is not None:  # items on_select added unasked are on_select's defect (XSTEP-008)
         asked = str_values(i.get("id") for _, i in items_of(order_of(select.payload), "items"))
-        old = {**old, "items": [i for _, i in items_of(old, "items") if i.get("id") in asked]}
+        old = {**old, "items": [i for _, i in items_of(old, "items") if member(i.get("id"),
+                                                                                asked)]}
     yield from _item_drift(old, new, "on_select", ("quantity",))
 
 
