@@ -13,14 +13,15 @@ from pathlib import Path
 
 import pytest
 
+from flowkit import SCENARIOS as ALL_SCENARIOS
+from flowkit import FlowRunner, result, rules, run_whole
 from ondc_harness.checks.findings import Severity
 from ondc_harness.config import HarnessSettings
-from ondc_harness.flow import FlowRun, Outcome, StepResult
+from ondc_harness.flow import FlowRun, Outcome
 from ondc_harness.scenario import Scenario, load_scenario
 from ondc_harness.session import HarnessSession
 
-REPO = Path(__file__).resolve().parents[1]
-RETAIL = REPO / "scenarios" / "retail"
+RETAIL = ALL_SCENARIOS / "retail"
 SCENARIOS = sorted(RETAIL.glob("*.yaml"))
 MISSING_CALLBACK_WAIT_S = 0.5
 """How long a fault test waits for a callback the fault suppresses."""
@@ -29,13 +30,12 @@ Runner = Callable[..., FlowRun]
 
 
 def run_flow(session: HarnessSession, scenario: Scenario) -> FlowRun:
-    flow = session.flow_for(scenario, scenario.id)
-    flow.run_through(len(scenario.steps) - 1)
-    return flow
+    return run_whole(session, scenario.path)
 
 
 @pytest.fixture(scope="module")
 def clean_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HarnessSession]:
+    """One session for all the clean runs: flows are independent transactions."""
     settings = HarnessSettings(report_root=tmp_path_factory.mktemp("clean"),
                                callback_timeout_s=5.0)
     session = HarnessSession(settings, None).start()
@@ -44,30 +44,11 @@ def clean_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HarnessS
 
 
 @pytest.fixture
-def run_with_fault(tmp_path: Path) -> Iterator[Runner]:
-    sessions: list[HarnessSession] = []
-
+def run_with_fault(flow_runner: FlowRunner) -> Runner:
     def run(scenario_file: str, *faults: str, timeout: float = 2.0) -> FlowRun:
-        settings = HarnessSettings(report_root=tmp_path, callback_timeout_s=timeout,
-                                   faults=faults)
-        session = HarnessSession(settings, None).start()
-        sessions.append(session)
-        return run_flow(session, load_scenario(RETAIL / scenario_file))
+        return flow_runner.run(RETAIL / scenario_file, *faults, timeout=timeout)[1]
 
-    yield run
-    for session in sessions:
-        session.close()
-
-
-def result(flow: FlowRun, name: str) -> StepResult:
-    for candidate in flow.results:
-        if candidate.step.name == name:
-            return candidate
-    raise AssertionError(f"step {name} did not run; ran {[r.step.name for r in flow.results]}")
-
-
-def rules(step: StepResult) -> set[str]:
-    return {f.rule_id for f in step.findings}
+    return run
 
 
 # -- every flow passes -------------------------------------------------------------------------
