@@ -9,9 +9,9 @@ declarations; two offers.  Its select, init and confirm (from build_flow) order 
 catalogue offers, so the request rules (request_cases.py) are checked against it too.
 
 The flow also has an incremental refresh after the full catalogue (``search_inc`` with a
-``catalog_inc`` window, and its ``on_search_inc`` closing the store for an hour), for the
-incremental rules.  Each :class:`Case` breaks one thing in one step and names the single
-JSONPath at which the rule must report it; ``test_discovery.py`` runs them.
+``catalog_inc`` window, and its ``on_search_inc`` closing the store for an hour and repricing a
+cola), for the incremental rules.  Each :class:`Case` breaks one thing in one step and names
+the single JSONPath at which the rule must report it; ``test_discovery.py`` runs them.
 """
 
 from __future__ import annotations
@@ -225,10 +225,13 @@ def rich_flow() -> Flow:
     flow["search_inc"] = {"context": _ctx("search", INC_MESSAGE_ID, 5), "message": {"intent": {
         "payment": copy.deepcopy(flow["search"]["message"]["intent"]["payment"]),
         "tags": [tg("catalog_inc", start_time=T0, end_time=stamp(4))]}}}
+    changed = cola("I2", "500 ml", "millilitre", "500", "38.00", "45.00", "8901234567890")
+    changed["time"] = {"label": "enable", "timestamp": stamp(4)}
     flow["on_search_inc"] = {"context": _ctx("on_search", INC_MESSAGE_ID, 5.5), "message": {
         "catalog": {"bpp/providers": [{"id": "P1", "locations": [{"id": "L1", "time": {
             "label": "close", "timestamp": stamp(4),
-            "range": {"start": stamp(4), "end": "2025-05-23T09:00:00.000Z"}}}]}]}}}
+            "range": {"start": stamp(4), "end": "2025-05-23T09:00:00.000Z"}}}],
+            "items": [changed]}]}}}
     return flow
 
 
@@ -486,6 +489,12 @@ INCREMENTAL = [
          setter("on_search_inc", *INC, "id", value="P9"), "unknown provider", INC_STEPS),
     Case("RET-CAT-077", "on_search_inc", P + ".locations[0].id",
          setter("on_search_inc", *INC, "locations", 0, "id", value="L9"), "unknown store",
+         INC_STEPS),
+    Case("RET-CAT-080", "on_search_inc", P + ".locations[0].time.range.end",
+         setter("on_search_inc", *INC, "locations", 0, "time", "range", "end", value=stamp(5)),
+         "closed until before now", INC_STEPS),
+    Case("RET-CAT-081", "on_search_inc", P + ".items[0]",
+         deleter("on_search_inc", *INC, "items", 0, "quantity"), "partial item record",
          INC_STEPS),
     Case("RET-CAT-078", "on_search_inc", P + ".categories",
          setter("on_search_inc", *INC, "categories", value=[{"id": "CG1"}]), "groups resent",

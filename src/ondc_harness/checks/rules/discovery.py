@@ -1948,6 +1948,48 @@ def inc_no_categories(ctx: CheckContext) -> Iterator[Violation]:
                             expected="no categories", actual=len(provider["categories"]))
 
 
+@rule("RET-CAT-080", "A temporary store closure has not ended before it is announced",
+      Severity.MINOR, spec=f"{_INC_DOC} (store temporarily closed for online orders); "
+      "retail-1.2/notes/on_search/incremental_catalog_refresh_store_closed_temporarily.yaml",
+      actions=["on_search"], domains=RETAIL)
+def closure_in_future(ctx: CheckContext) -> Iterator[Violation]:
+    """A closure window already over when the on_search is sent closes the store for nobody,
+    and usually means a wrong date (a year off, a time zone written as Z)."""
+    now = parse_timestamp(ctx.message.timestamp)
+    if now is None:
+        return
+    for p, provider in providers(ctx.payload):
+        for i, location in items_of(provider, "locations"):
+            if get(location, "time", "label") != "close":
+                continue
+            raw = get(location, "time", "range", "end")
+            end = parse_timestamp(raw)
+            if end is not None and end <= now:
+                yield Violation(ppath(p, "locations", i, "time", "range", "end"),
+                                "the store closure is over before it is announced",
+                                expected=f"> {ctx.message.timestamp}", actual=raw)
+
+
+_ITEM_RECORD: Final = ("descriptor", "price", "quantity")
+
+
+@rule("RET-CAT-081", "An item in an incremental refresh is its entire record (descriptor, price, "
+      "quantity)", Severity.MAJOR, spec=f"{_INC_DOC} (item(s) changes - entire item record to be "
+      "sent)", actions=["on_search"], domains=RETAIL)
+def inc_item_record(ctx: CheckContext) -> Iterator[Violation]:
+    """Buyer apps replace the cached item with what the refresh sends; a partial record wipes
+    the name, price or stock it leaves out."""
+    if not is_incremental(ctx):
+        return
+    for p, provider in providers(ctx.payload):
+        for i, item in items_of(provider, "items"):
+            missing = [k for k in _ITEM_RECORD if k not in item]
+            if missing:
+                yield Violation(ppath(p, "items", i), f"item {item.get('id')!r} is sent without "
+                                f"{', '.join(missing)}", expected=list(_ITEM_RECORD),
+                                actual=sorted(item))
+
+
 # --- the catalogue as the request rules read it --------------------------------------------------
 
 @dataclass

@@ -256,7 +256,9 @@ def customisation_with_item(ctx: CheckContext) -> Iterator[Violation]:
             if offered is None or item_kind(offered) != "customization":
                 continue
             group = parent_group(offered)
-            if not bases or not member(group, reachable):
+            if not isinstance(group, str):
+                continue  # the catalogue does not say which group it belongs to
+            if not bases or group not in reachable:
                 yield Violation(_path("items", index, "parent_item_id"),
                                 f"customisation {item['id']!r} (group {group!r}) has no base "
                                 "item offering its group in this cart line",
