@@ -17,8 +17,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 FLOWS = ("a", "b", "c")
 TTL_S, GRACE_S = 1.0, 0.2
-SLACK_S = 1.5
-"""Session start, three searches and their ACKs, reporting: generous, so CI load cannot flake."""
+SLACK_S = 3.0
+"""Session start, the searches and their ACKs, reporting: generous, so CI load cannot flake."""
 
 
 def _project(pytester: pytest.Pytester, ttl_s: float) -> None:
@@ -80,31 +80,33 @@ def test_a_silent_participant_costs_each_step_its_ttl_plus_grace(
 
 
 def test_max_duration_caps_the_run_and_names_the_steps_it_cut(pytester: pytest.Pytester) -> None:
-    # Flow a needs its 2.2 s wait plus start-up (well under 1.3 s); flow b would need as much
-    # again, so the budget runs out during its wait; flow c cannot start.
+    # Each flow waits 2.2 s, so two full waits cannot fit in the budget: the budget runs out
+    # during flow a's wait or flow b's (depending on how long start-up took), that wait is cut
+    # short, and flow c can never start.
     budget = 3.5
     result = _run(pytester, "--max-duration", f"{budget:g}", ttl_s=2.0)
     ran_out = f"the run's --max-duration ({budget:g}s) ran out"
-    result.stdout.fnmatch_lines([
-        "*silent.a::on_search — expect on_search*",
-        "*[[]FAIL[]] WIRE-CALLBACK-001 (blocker) at $",
-        "*no on_search for search (message_id *) within PT2S ttl + 0.2s grace"])
-    result.stdout.fnmatch_lines([
-        "*silent.b::on_search — expect on_search*",
-        f"  {ran_out} while waiting for on_search (its own wait, PT2S ttl + 0.2s grace, "
-        "had not run out)",
-        "0 finding(s); the step fails at major and above:"])
-    result.stdout.fnmatch_lines(["*silent.b::search_again could not run: earlier step "
-                                 "'on_search'*broke*", f"*{ran_out}*"])
+    assert result.ret == 1
     for step in ("search", "on_search", "search_again"):
         result.stdout.fnmatch_lines([f"*silent.c::{step} did not run: {ran_out}"])
-    outcomes = result.parseoutcomes()
-    assert outcomes == {"passed": 2, "failed": 2, "errors": 5}
-    assert result.ret == 1
     events, summary = _evidence(pytester)
     elapsed = events[-1]["monotonic"] - events[0]["monotonic"]
     assert elapsed < budget + SLACK_S, elapsed
     assert summary["max_duration_s"] == budget and summary["max_duration_ran_out"] is True
-    assert not any(f.get("rule") == "WIRE-CALLBACK-001" and "silent.b" in json.dumps(e)
-                   for e in events for f in e.get("findings", [])), "no finding for our own cut"
-    assert [e["flow"] for e in events if e["kind"] == "request"] == ["silent.a", "silent.b"]
+    steps = [e for e in events if e["kind"] == "step"]
+    assert "silent.c" not in {e["flow"] for e in steps}
+    timed_out = [(e["flow"], e["step"]) for e in steps
+                 if any(f["rule"] == "WIRE-CALLBACK-001" for f in e["findings"])]
+    assert timed_out in ([], [("silent.a", "on_search")]), "only a full wait can time out"
+    cut = [e for e in steps if e["note"].startswith(f"{ran_out} while waiting for")]
+    assert len(cut) <= 1, cut
+    for step_event in cut:  # the cut wait is no finding against the participant
+        assert step_event["findings"] == [] and step_event["outcome"] == "broken"
+        result.stdout.fnmatch_lines([
+            f"*{step_event['flow']}::{step_event['step']} — *",
+            f"  {ran_out} while waiting for *",
+            "0 finding(s); the step fails at major and above:"])
+        if step_event["step"] == "on_search":
+            result.stdout.fnmatch_lines([
+                f"*{step_event['flow']}::search_again could not run: earlier step "
+                "'on_search'*broke*", f"*{ran_out}*"])
