@@ -21,7 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from retail_flow import BAP_ID, BAP_URI, BPP_ID, BPP_URI, STEPS, TXN, Flow, Json, at, build_flow
+from mutations import at, both, deleter, setter
+from retail_flow import BAP_ID, BAP_URI, BPP_ID, BPP_URI, STEPS, TXN, Flow, Json, build_flow
 from retail_flow import stamp as _stamp
 
 from ondc_harness.checks.engine import run_rules
@@ -237,28 +238,9 @@ def rich_flow() -> Flow:
 
 # --- mutation helpers ----------------------------------------------------------------------------
 
-def setter(step: str, *path: str | int, value: Any) -> Mutation:
-    def mutate(flow: Flow) -> None:
-        at(flow[step], *path[:-1])[path[-1]] = value
-    return mutate
-
-
-def deleter(step: str, *path: str | int) -> Mutation:
-    def mutate(flow: Flow) -> None:
-        del at(flow[step], *path[:-1])[path[-1]]
-    return mutate
-
-
 def appender(step: str, *path: str | int, value: Any) -> Mutation:
     def mutate(flow: Flow) -> None:
         at(flow[step], *path).append(copy.deepcopy(value))
-    return mutate
-
-
-def both(*mutations: Mutation) -> Mutation:
-    def mutate(flow: Flow) -> None:
-        for mutation in mutations:
-            mutation(flow)
     return mutate
 
 

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from retail_flow import Flow, at, stamp
+from mutations import at, both, deleter, setter
+from retail_flow import Flow, stamp
 
 Mutation = Callable[[Flow], None]
 
@@ -27,25 +28,6 @@ class Case:
     @property
     def id(self) -> str:
         return f"{self.rule_id}:{self.why}"
-
-
-def setter(step: str, *path: str | int, value: Any) -> Mutation:
-    def mutate(flow: Flow) -> None:
-        at(flow[step], *path[:-1])[path[-1]] = value
-    return mutate
-
-
-def deleter(step: str, *path: str | int) -> Mutation:
-    def mutate(flow: Flow) -> None:
-        del at(flow[step], *path[:-1])[path[-1]]
-    return mutate
-
-
-def both(*mutations: Mutation) -> Mutation:
-    def mutate(flow: Flow) -> None:
-        for mutation in mutations:
-            mutation(flow)
-    return mutate
 
 
 def ctx(step: str, key: str, value: Any) -> Mutation:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 
-from post_order_cases import SCENARIOS, Mutation, Scenario, setter
+from mutations import setter
+from post_order_cases import SCENARIOS, Mutation, Scenario
 from retail_flow import Flow, Json, build_flow
 
 from ondc_harness.checks.engine import run_rules

@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from mutations import at, both, deleter, setter
 from retail_flow import (
     BAP_ID,
     BPP_ID,
@@ -36,7 +37,6 @@ from retail_flow import (
     STEPS,
     Flow,
     Json,
-    at,
     build_flow,
     context,
     money,
@@ -443,25 +443,6 @@ class Case:
     @property
     def id(self) -> str:
         return f"{self.rule_id}:{self.why}"
-
-
-def setter(step: str, *path: str | int, value: Any) -> Mutation:
-    def mutate(flow: Flow) -> None:
-        at(flow[step], *path[:-1])[path[-1]] = value
-    return mutate
-
-
-def deleter(step: str, *path: str | int) -> Mutation:
-    def mutate(flow: Flow) -> None:
-        del at(flow[step], *path[:-1])[path[-1]]
-    return mutate
-
-
-def both(*mutations: Mutation) -> Mutation:
-    def mutate(flow: Flow) -> None:
-        for mutation in mutations:
-            mutation(flow)
-    return mutate
 
 
 def tag_value(step: str, fulfillment: int, tag_index: int, entry: int, value: Any,

@@ -8,7 +8,8 @@ thing a buyer app controls.
 
 from __future__ import annotations
 
-from discovery_cases import Case, Flow, Mutation, appender, setter, tg
+from discovery_cases import Case, Flow, Mutation, appender, tg
+from mutations import setter
 from retail_flow import STEPS, stamp
 
 ORDER = ("message", "order")

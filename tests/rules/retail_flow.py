@@ -244,8 +244,3 @@ def check(flow: Flow, step: str) -> list[Finding]:
 Mutation = Callable[[Flow], None]
 
 
-def at(payload: Any, *path: str | int) -> Any:
-    """Navigate a payload for a mutation (raises on a wrong path: a broken test, not data)."""
-    for part in path:
-        payload = payload[part]
-    return payload

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from mutations import at, deleter, setter
+
 from ondc_harness.checks.catalog import load_all
 from ondc_harness.checks.engine import run_rules
 from ondc_harness.checks.findings import Finding
@@ -187,24 +189,6 @@ def check(flow: Flow, step: str, name: str) -> list[Finding]:
 
 # -- one mutation per rule -----------------------------------------------------------------------
 Mutation = Callable[[Flow], None]
-
-
-def at(payload: Any, *path: str | int) -> Any:
-    for part in path:
-        payload = payload[part]
-    return payload
-
-
-def setter(step: str, *path: str | int, value: Any) -> Mutation:
-    def mutate(flow: Flow) -> None:
-        at(flow[step], *path[:-1])[path[-1]] = value
-    return mutate
-
-
-def deleter(step: str, *path: str | int) -> Mutation:
-    def mutate(flow: Flow) -> None:
-        del at(flow[step], *path[:-1])[path[-1]]
-    return mutate
 
 
 @dataclass(frozen=True)

@@ -14,17 +14,8 @@ import math
 from typing import Any
 
 import pytest
-from igm_cases import (
-    ALL_CASES,
-    ISSUE,
-    STEPS,
-    Case,
-    at,
-    build,
-    check,
-    context,
-    stamp,
-)
+from igm_cases import ALL_CASES, ISSUE, STEPS, Case, build, check, context, stamp
+from mutations import at
 
 from ondc_harness.checks.catalog import load_all
 

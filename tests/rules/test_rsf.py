@@ -9,7 +9,8 @@ import math
 from typing import Any
 
 import pytest
-from rsf_cases import ALL_CASES, STEPS, Case, at, build, check
+from mutations import at
+from rsf_cases import ALL_CASES, STEPS, Case, build, check
 
 from ondc_harness.checks.catalog import load_all
 
