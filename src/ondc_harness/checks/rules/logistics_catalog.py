@@ -307,8 +307,10 @@ def fulfillment_ids_unique(ctx: CheckContext) -> Iterator[Violation]:
                             f"{value!r} is used twice", expected="a unique id", actual=value)
 
 
-@rule("LOG-CAT-015", "Catalogue fulfillment types are Delivery, Return or RTO", Severity.MAJOR,
-      spec=f"{DSL10} on_search VALID_ENUM_MESSAGE_TYPE; {FLOWS10}/FIFO_FLOW.yaml (FIFO)",
+@rule("LOG-CAT-015", "Catalogue fulfillment types are Delivery, Return or RTO (or the pack "
+      "flows' FIFO, FTL, Batch)", Severity.MAJOR,
+      spec=f"{DSL10} on_search VALID_ENUM_MESSAGE_TYPE; {FLOWS10}/FIFO_FLOW.yaml (FIFO), "
+      "QUICK_COMMERCE_FLOW.yaml (Batch); LOG11 ORDER_FLOW_B2B.yaml (FTL)",
       actions=["on_search"], versions=V12, domains=LOGISTICS)
 def catalogue_fulfillment_types(ctx: CheckContext) -> Iterator[Violation]:
     """The type tells the forward leg from the return-to-origin leg."""

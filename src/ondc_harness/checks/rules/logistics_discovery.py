@@ -162,8 +162,10 @@ def search_payment_type(ctx: CheckContext) -> Iterator[Violation]:
                         expected=sorted(PAYMENT_TYPES), actual=None if value is MISSING else value)
 
 
-@rule("LOG-SEARCH-006", "search fulfillment type is Delivery, Return or RTO", Severity.MAJOR,
-      spec=f"{DSL10} search VALID_ENUM_MESSAGE_TYPE; {ATTR11} search fulfillment.type",
+@rule("LOG-SEARCH-006", "search fulfillment type is Delivery, Return or RTO (or the pack flows' "
+      "FIFO, FTL, Batch)", Severity.MAJOR,
+      spec=f"{DSL10} search VALID_ENUM_MESSAGE_TYPE; {ATTR11} search fulfillment.type; "
+      f"{FLOWS10}/QUICK_COMMERCE_FLOW.yaml (Batch)",
       actions=["search"], versions=V12, domains=LOGISTICS)
 def search_fulfillment_type(ctx: CheckContext) -> Iterator[Violation]:
     """1.0.0 put the payment mode here ("Prepaid"); 1.2 names the kind of shipment."""
