@@ -1692,7 +1692,9 @@ def _contradictions(schema: Schema, examples: list[Example]) -> list[_Contradict
             sub = error.schema
             if not isinstance(sub, dict):
                 continue
-            where = "/".join(str(p) for p in error.absolute_path) or "$"
+            # JSON-pointer style: keys such as ``bpp/providers`` keep their slash escaped.
+            where = "/".join(str(p).replace("~", "~0").replace("/", "~1")
+                             for p in error.absolute_path) or "$"
             keyword = str(error.validator)
             if keyword == "const":
                 continue  # context.action: ours, never relaxed
@@ -1783,8 +1785,9 @@ def _nodes_at(schema: Schema, where: str) -> list[Schema]:
     """The subschemas describing the instance at ``where`` (``a/*/b``; ``*`` = array item)."""
     view = SchemaView(schema)
     nodes: list[Json] = [schema]
-    for part in [] if where == "$" else where.split("/"):
-        nodes = view.items(nodes) if part == "*" else view.prop(nodes, part)
+    for raw in [] if where == "$" else where.split("/"):
+        part = raw.replace("~1", "/").replace("~0", "~")
+        nodes = view.items(nodes) if raw == "*" else view.prop(nodes, part)
         if not nodes:
             return []
     return view.expand(nodes)
