@@ -6,7 +6,7 @@ from functools import lru_cache
 from typing import Any
 
 from jsonpath_ng.exceptions import JsonPathLexerError, JsonPathParserError
-from jsonpath_ng.ext import parse
+from jsonpath_ng.ext.parser import parse
 
 from ondc_harness.checks.access import MISSING
 
