@@ -78,9 +78,8 @@ class FlowCollector(pytest.Collector):
         self.scenario = scenario
         for marker in (*scenario.markers, *extra_markers):
             self.add_marker(marker)
-        # One flow stays on one pytest-xdist worker (`-n auto --dist loadgroup`): its steps
-        # share one transaction and must run in order.
-        self.add_marker(pytest.mark.xdist_group(scenario.id))
+        # Node ids are FILE::FLOW::STEP, so pytest-xdist's `--dist loadscope` (scope = the
+        # node id up to its last `::`) keeps a flow's steps, one transaction, on one worker.
 
     def collect(self) -> Iterator[pytest.Item]:
         for index, step in enumerate(self.scenario.steps):

@@ -107,7 +107,6 @@ def _settings(config: pytest.Config) -> HarnessSettings:
 def pytest_configure(config: pytest.Config) -> None:
     for name, text in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {text}")
-    config.addinivalue_line("markers", "xdist_group(name): keep a flow's steps on one worker")
     for action in ACTIONS:
         config.addinivalue_line("markers", f"{action}: steps of the {action} API")
         config.addinivalue_line("markers", f"on_{action}: steps of the on_{action} callback")
