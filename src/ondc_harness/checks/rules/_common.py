@@ -60,6 +60,11 @@ def earlier(ctx: CheckContext) -> list[Message]:
     return out
 
 
+def latest(ctx: CheckContext, *actions: str) -> Message | None:
+    """The latest earlier message of the flow with one of ``actions``."""
+    return next((m for m in reversed(earlier(ctx)) if m.action in actions), None)
+
+
 def answered_request(ctx: CheckContext) -> Message | None:
     """The request this callback answers, matched by action pair *and* message_id.
 

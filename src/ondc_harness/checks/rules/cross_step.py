@@ -31,7 +31,7 @@ from ondc_harness.checks.rules._common import (
     order_of,
     str_values,
 )
-from ondc_harness.message import Message
+from ondc_harness.checks.rules._common import latest as _latest
 
 __all__ = ["Change", "diff_keyed", "diff_paths"]
 
@@ -126,11 +126,6 @@ def _violations(changes: list[Change], what: str, earlier_action: str) -> Iterat
         yield Violation(change.path, text, expected=change.old, actual=change.new)
 
 
-def _latest(ctx: CheckContext, action: str) -> Message | None:
-    for message in reversed(earlier(ctx)):
-        if message.action == action:
-            return message
-    return None
 
 
 def _order_path(*parts: str | int) -> str:
@@ -155,13 +150,13 @@ def _item_projection(item: dict[str, Any]) -> dict[str, Any]:
     return {k: item[k] for k in _ITEM_FIELDS if k in item}
 
 
-def _breakup_key(line: dict[str, Any]) -> Key:
+def breakup_key(line: dict[str, Any]) -> Key:
     return (str(line.get("@ondc/org/item_id")), str(line.get("@ondc/org/title_type")))
 
 
 def _quote_changes(old: dict[str, Any], new: dict[str, Any], *,
                    not_chosen: frozenset[str] = frozenset()) -> list[Change]:
-    """Total and lines (see :func:`_line_projection`); the quote's own ``ttl`` is a validity,
+    """Total and lines (see :func:`line_projection`); the quote's own ``ttl`` is a validity,
     not a price.
 
     ``not_chosen`` are fulfillment options the buyer did not pick: their lines are dropped from
@@ -175,12 +170,12 @@ def _quote_changes(old: dict[str, Any], new: dict[str, Any], *,
     else:
         changes += diff_paths(get(old, "quote", "price"), get(new, "quote", "price"),
                               base=_order_path("quote", "price"))
-    changes += diff_keyed(old_lines, get(new, "quote", "breakup"), key=_breakup_key,
-                          base=_order_path("quote", "breakup"), project=_line_projection)
+    changes += diff_keyed(old_lines, get(new, "quote", "breakup"), key=breakup_key,
+                          base=_order_path("quote", "breakup"), project=line_projection)
     return changes
 
 
-def _line_projection(line: dict[str, Any]) -> dict[str, Any]:
+def line_projection(line: dict[str, Any]) -> dict[str, Any]:
     """The money of a breakup line: what it is for, its type, quantity, price and unit price.
 
     Left out: ``title`` (buyer apps may reword it: on_select notes [^11]), the line item's tags

@@ -32,6 +32,7 @@ from ondc_harness.checks.rules._common import (
     order_of,
     parse_timestamp,
 )
+from ondc_harness.checks.rules._common import latest as latest
 from ondc_harness.message import Message
 
 # -- scope -------------------------------------------------------------------------------------
@@ -245,12 +246,6 @@ def by_id(elements: Any) -> dict[str, dict[str, Any]]:
     return out
 
 
-def latest(ctx: CheckContext, *actions: str) -> Message | None:
-    """The latest earlier message with one of ``actions``."""
-    for message in reversed(earlier(ctx)):
-        if message.action in actions:
-            return message
-    return None
 
 
 def catalogue_providers(ctx: CheckContext) -> dict[str, dict[str, Any]] | None:

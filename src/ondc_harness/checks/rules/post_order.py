@@ -73,6 +73,7 @@ from ondc_harness.checks.rules._common import (
     parse_timestamp,
     str_values,
 )
+from ondc_harness.checks.rules._common import latest as _latest
 from ondc_harness.durations import is_duration, parse_duration
 from ondc_harness.message import Message
 from ondc_harness.states import (
@@ -213,8 +214,6 @@ def _is_forward(fulfillment: dict[str, Any]) -> bool:
     return member(fulfillment.get("type"), FORWARD_TYPES)
 
 
-def _latest(ctx: CheckContext, *actions: str) -> Message | None:
-    return next((m for m in reversed(earlier(ctx)) if m.action in actions), None)
 
 
 def _confirmed(ctx: CheckContext) -> dict[str, Any] | None:

@@ -39,7 +39,14 @@ from ondc_harness.checks.rules._common import (
     parse_timestamp,
     str_values,
 )
-from ondc_harness.checks.rules.cross_step import Change, diff_keyed, diff_paths
+from ondc_harness.checks.rules._common import latest as _latest
+from ondc_harness.checks.rules.cross_step import (
+    Change,
+    breakup_key,
+    diff_keyed,
+    diff_paths,
+    line_projection,
+)
 from ondc_harness.checks.rules.discovery import (
     ProviderView,
     catalogue_of,
@@ -51,7 +58,6 @@ from ondc_harness.checks.rules.discovery import (
     parent_group,
     tag_groups,
 )
-from ondc_harness.message import Message
 
 _R = "RULES-REFERENCE.md"
 _DSL = "automation-1.2.5/RET11-1.2.5/validations/index.yaml"
@@ -72,11 +78,6 @@ def _path(*parts: str | int) -> str:
     return json_path("message", "order", *parts)
 
 
-def _latest(ctx: CheckContext, action: str) -> Message | None:
-    for message in reversed(earlier(ctx)):
-        if message.action == action:
-            return message
-    return None
 
 
 def _catalogue(ctx: CheckContext) -> dict[str, ProviderView] | None:
@@ -701,18 +702,8 @@ def confirm_billing(ctx: CheckContext) -> Iterator[Violation]:
     yield from _changes(diff_paths(old, new, base=_path("billing")), "billing", "init")
 
 
-def _line_key(line: dict[str, Any]) -> tuple[str, str]:
-    return (str(line.get("@ondc/org/item_id")), str(line.get("@ondc/org/title_type")))
 
 
-def _line_projection(line: dict[str, Any]) -> dict[str, Any]:
-    """The money of a breakup line (titles may be reworded; item tags are descriptive)."""
-    out: dict[str, Any] = {k: line[k] for k in ("@ondc/org/item_id", "@ondc/org/title_type",
-                                                "@ondc/org/item_quantity", "price") if k in line}
-    unit = get(line, "item", "price")
-    if unit is not MISSING:
-        out["item"] = {"price": unit}
-    return out
 
 
 @rule("RET-REQ-025", "confirm keeps the quote of on_init (total and every line; amounts "
@@ -729,8 +720,8 @@ def confirm_quote(ctx: CheckContext) -> Iterator[Violation]:
     changes = diff_paths(get(old, "quote", "price"), get(new, "quote", "price"),
                          base=_path("quote", "price"))
     changes += diff_keyed(get(old, "quote", "breakup"), get(new, "quote", "breakup"),
-                          key=_line_key, base=_path("quote", "breakup"),
-                          project=_line_projection)
+                          key=breakup_key, base=_path("quote", "breakup"),
+                          project=line_projection)
     yield from _changes(changes, "quote", "on_init")
 
 
