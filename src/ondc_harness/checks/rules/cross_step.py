@@ -115,15 +115,22 @@ def diff_keyed(old: Any, new: Any, *, key: Callable[[dict[str, Any]], Key], base
     return changes
 
 
-def _violations(changes: list[Change], what: str, earlier_action: str) -> Iterator[Violation]:
+def change_violations(changes: list[Change], what: str, source: str,
+                      changed: str = "{what} changed since {source}") -> Iterator[Violation]:
+    """One violation per change against ``source`` (an earlier message's action); ``changed``
+    words a changed value, so request rules can say "differs from" where it reads better."""
     for change in changes:
         if change.kind == "changed":
-            text = f"{what} changed since {earlier_action}"
+            text = changed.format(what=what, source=source)
         elif change.kind == "added":
-            text = f"{what}: this element is not in {earlier_action}"
+            text = f"{what}: this element is not in {source}"
         else:
-            text = f"{what}: an element of {earlier_action} is missing"
+            text = f"{what}: an element of {source} is missing"
         yield Violation(change.path, text, expected=change.old, actual=change.new)
+
+
+def _violations(changes: list[Change], what: str, earlier_action: str) -> Iterator[Violation]:
+    return change_violations(changes, what, earlier_action)
 
 
 

@@ -43,6 +43,7 @@ from ondc_harness.checks.rules._common import latest as _latest
 from ondc_harness.checks.rules.cross_step import (
     Change,
     breakup_key,
+    change_violations,
     diff_keyed,
     diff_paths,
     line_projection,
@@ -95,14 +96,7 @@ def _selected_provider(ctx: CheckContext) -> tuple[dict[str, Any], ProviderView 
 
 
 def _changes(changes: list[Change], what: str, source: str) -> Iterator[Violation]:
-    for change in changes:
-        if change.kind == "changed":
-            text = f"{what} differs from {source}'s"
-        elif change.kind == "added":
-            text = f"{what}: this element is not in {source}"
-        else:
-            text = f"{what}: an element of {source} is missing"
-        yield Violation(change.path, text, expected=change.old, actual=change.new)
+    return change_violations(changes, what, source, changed="{what} differs from {source}'s")
 
 
 # --- select ---------------------------------------------------------------------------------------
