@@ -147,9 +147,14 @@ def test_ctrl_c_while_waiting_for_a_callback_and_a_later_run_keeps_both(
     (first,) = project.run_dirs()
     events, summary = _read(first)
     steps = [(e["step"], e["outcome"]) for e in events if e["kind"] == "step"]
-    assert steps[-1][1] == "interrupted" and steps[-1][0] in ("select", "on_select")
     assert [name for name, _ in steps[:3]] == ["search", "on_search", "select"]
-    assert summary["steps"] == len(steps) - 1 and "interrupted" in summary
+    assert "interrupted" in summary
+    if steps[-1][1] == "interrupted":  # Ctrl-C cut a step short: it is named, not counted
+        assert steps[-1][0] in ("select", "on_select")
+        assert summary["steps"] == len(steps) - 1
+    else:  # Ctrl-C landed between select and on_select: every recorded step is whole
+        assert [outcome for _, outcome in steps] == ["passed"] * 3
+        assert summary["steps"] == len(steps) == 3
     before = {p.name: p.read_bytes() for p in first.iterdir()}
 
     project.seller.config.faults = frozenset()
