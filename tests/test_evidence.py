@@ -10,6 +10,7 @@ when the harness reaches that point, so the test waits on an event, never on a c
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -92,12 +93,19 @@ def project(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Project]
 
 def _interrupt(project: Project, when: threading.Event) -> tuple[int, str]:
     """Start the run, wait for ``when``, press Ctrl-C; the exit code and the output."""
+    # faulthandler: if the run does not end after Ctrl-C, SIGABRT makes it print every
+    # thread's stack, so a hang is reported with where it hangs.
+    env = {**os.environ, "PYTHONFAULTHANDLER": "1"}
     process = subprocess.Popen(project.command(), cwd=project.root, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
+                               stderr=subprocess.STDOUT, text=True, env=env)
     try:
         reached = when.wait(DEADLINE_S)
         process.send_signal(signal.SIGINT)
         output, _ = process.communicate(timeout=DEADLINE_S)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGABRT)
+        output, _ = process.communicate(timeout=DEADLINE_S)
+        pytest.fail(f"the run did not end within {DEADLINE_S:g}s of Ctrl-C:\n{output}")
     finally:
         if process.poll() is None:
             process.kill()
