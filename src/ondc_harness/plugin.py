@@ -14,7 +14,7 @@ import pytest
 from ondc_harness.checks.findings import Severity
 from ondc_harness.config import ConfigError, HarnessSettings, ParticipantConfig
 from ondc_harness.items import SuiteFile, is_suite_file
-from ondc_harness.stash import participant_key, session_key, settings_key
+from ondc_harness.stash import ctrl_c_key, participant_key, session_key, settings_key
 
 MARKERS = {
     "discovery": "catalogue flows (search, on_search, incremental refresh)",
@@ -147,6 +147,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int | pytest.ExitC
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    guard = config.stash.get(ctrl_c_key, None)
+    if guard is not None:
+        guard.uninstall()
+        config.pluginmanager.unregister(guard)
     session = config.stash.get(session_key, None)
     if session is not None:
         session.close()

@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 
 from ondc_harness.config import HarnessSettings, ParticipantConfig
+from ondc_harness.interrupts import CtrlCGuard
 from ondc_harness.session import HarnessSession
 
 settings_key = pytest.StashKey[HarnessSettings]()
 participant_key = pytest.StashKey[ParticipantConfig | None]()
 session_key = pytest.StashKey[HarnessSession]()
+ctrl_c_key = pytest.StashKey[CtrlCGuard | None]()
 
 
 def get_session(config: pytest.Config) -> HarnessSession:
@@ -20,4 +22,8 @@ def get_session(config: pytest.Config) -> HarnessSession:
         config.stash[session_key] = session
     if not session.started and not session.closed:
         session.start()
+        # From now on steps wait on the network: a Ctrl-C must not be lost (interrupts.py).
+        guard = config.stash[ctrl_c_key] = CtrlCGuard.install()
+        if guard is not None:  # its pytest_keyboard_interrupt tells it pytest saw the Ctrl-C
+            config.pluginmanager.register(guard, "ondc-harness-ctrl-c-guard")
     return session
