@@ -7,6 +7,7 @@ installation does).
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -16,9 +17,15 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def test_the_wheel_carries_every_schema(tmp_path: Path) -> None:
+    source = tmp_path / "source"  # a copy: setuptools builds in-tree and leaves build/ behind
+    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", "build")
+    for name in ("src", "schemas"):
+        shutil.copytree(REPO / name, source / name, ignore=ignore)
+    for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md"):
+        shutil.copy2(REPO / name, source / name)
     run = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps", "-q", "-w", str(tmp_path)],
-        capture_output=True, text=True, timeout=600)
+        [sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "-q", "-w",
+         str(tmp_path)], capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout + run.stderr
     (wheel,) = tmp_path.glob("ondc_harness-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
