@@ -54,6 +54,17 @@ def test_search_may_use_another_transaction_than_the_order(flow: Flow) -> None:
     assert [f for step in STEPS for f in check(flow, step)] == []
 
 
+def test_discovery_by_another_buyer_app_in_another_transaction(flow: Flow) -> None:
+    """Certification: the Pramaan mock buyer searches, the buyer app under test orders."""
+    for step in ("search", "on_search"):
+        flow[step]["context"].update(transaction_id="discovery-transaction",
+                                     bap_id="pramaan.ondc.org/beta/preprod/mock/buyer",
+                                     bap_uri="https://pramaan.ondc.org/beta/preprod/mock/buyer")
+    assert [f.one_line() for step in STEPS for f in check(flow, step)] == []
+    flow["on_search"]["context"]["bap_uri"] = "https://pramaan.ondc.org/other"
+    assert rule_ids(check(flow, "on_search")) == ["CTX-ID-003"]
+
+
 def test_a_callback_in_the_same_millisecond_as_its_request_is_accepted(flow: Flow) -> None:
     flow["on_init"]["context"]["timestamp"] = flow["init"]["context"]["timestamp"]
     assert check(flow, "on_init") == []

@@ -406,10 +406,17 @@ def subscriber_uris(ctx: CheckContext) -> Iterator[Violation]:
 @rule("CTX-ID-003", "bap_id and bap_uri are the same across the flow", Severity.CRITICAL,
       spec=f"{_P} Message envelope; {_R} On every message")
 def bap_consistent(ctx: CheckContext) -> Iterator[Violation]:
-    """A changed buyer identity mid-flow sends callbacks to, or accepts them from, someone else."""
+    """A changed buyer identity mid-flow sends callbacks to, or accepts them from, someone else.
+
+    Only messages of the same transaction are compared: a recorded order flow starts with the
+    catalogue of another transaction, and a certification's discovery is often run by another
+    buyer app (the Pramaan mock buyer) than the order.
+    """
     if ctx.message.action not in JOURNEY_ACTIONS:
         return
-    before = list(journey_messages(earlier(ctx)))
+    txn = ctx.message.transaction_id
+    before = [m for m in journey_messages(earlier(ctx))
+              if not txn or not m.transaction_id or m.transaction_id == txn]
     for key in ("bap_id", "bap_uri"):
         mine = ctx_str(ctx.message, key)
         first = _first_with(before, key)

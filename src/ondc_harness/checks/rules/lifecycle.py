@@ -71,13 +71,33 @@ def _trail_values(order: dict[str, Any]) -> list[tuple[str, Decimal | None]]:
     return out
 
 
+def _line_key(item: dict[str, Any]) -> tuple[str, str]:
+    """(item id, parent_item_id) of an order line; a missing and an empty parent are alike."""
+    parent = item.get("parent_item_id")
+    return str(item.get("id")), "" if parent in (None, "") else str(parent)
+
+
 def _units(order: dict[str, Any], fulfillments: set[str]) -> Counter[tuple[str, str]]:
     units: Counter[tuple[str, str]] = Counter()
     for _, item in items_of(order, "items"):
         if member(item.get("fulfillment_id"), fulfillments):
             count = numeric(get(item, "quantity", "count"))
-            units[(str(item.get("id")), str(item.get("parent_item_id")))] += int(count or 0)
+            units[_line_key(item)] += int(count or 0)
     return units
+
+
+def _by_item_where_unparented(*counters: Counter[tuple[str, str]]) -> None:
+    """Fold the lines of an item into ``(id, "")`` when some of its lines name no parent.
+
+    Sellers often move cancelled units of a customised (F&B) item without repeating its
+    parent_item_id; the units are still accounted for, so they are compared per item id.
+    """
+    keys = {key for counter in counters for key in counter}
+    bare = {item for item, parent in keys if not parent}
+    mixed = {item for item, parent in keys if parent and item in bare}
+    for counter in counters:
+        for key in [k for k in counter if k[0] in mixed and k[1]]:
+            counter[(key[0], "")] += counter.pop(key)
 
 
 def _ids_of_type(order: dict[str, Any], types: frozenset[str]) -> set[str]:
@@ -140,21 +160,34 @@ def quote_trail_reconciles(ctx: CheckContext) -> Iterator[Violation]:
       Severity.MAJOR, spec=f"{_R} on_cancel (item counts moved to cancel fulfillment); "
       "update/on_update (returns: quantities)", actions=_AFTER_CONFIRM, domains=RETAIL)
 def units_conserved(ctx: CheckContext) -> Iterator[Violation]:
-    """Units that vanish (or appear) make the refund, the invoice and the RTO disagree."""
+    """Units that vanish (or appear) make the refund, the invoice and the RTO disagree.
+
+    Returned units are accepted in either recorded shape: moved from the delivery to the
+    Return fulfillment (the 1.2.0 examples on_update_return_*), or left on the delivered
+    fulfillment, which records what was delivered (the 1.2.5 RETURN_FLOW examples list no
+    return lines; the Pramaan mock seller adds them beside the delivered count).
+    """
     confirmed = _confirmed(ctx)
     if confirmed is None:
         return
     before = order_of(confirmed.payload)
     order = order_of(ctx.payload)
+    if "items" not in order:
+        return  # a partial order (a settlement notice sent as on_update) states no units
     forward = {str(f.get("id")) for _, f in items_of(before, "fulfillments")}
+    returns = _ids_of_type(order, frozenset({"Return"})) - forward
+    moved = _ids_of_type(order, _MOVED_TO) - returns
     was = _units(before, forward)
-    now = _units(order, forward | _ids_of_type(order, _MOVED_TO))
-    for key in sorted(set(was) | set(now)):
-        if was[key] != now[key] and (was[key] or now[key]):
+    kept = _units(order, forward | moved)
+    returned = _units(order, returns)
+    _by_item_where_unparented(was, kept, returned)
+    for key in sorted(set(was) | set(kept) | set(returned)):
+        now = kept[key] + returned[key]
+        if was[key] not in (now, kept[key]) and (was[key] or now):
             yield Violation(json_path("message", "order", "items"),
-                            f"item {key[0]} has {now[key]} unit(s) across the order's "
+                            f"item {key[0]} has {now} unit(s) across the order's "
                             f"fulfillments, on_confirm had {was[key]}",
-                            expected=was[key], actual=now[key])
+                            expected=was[key], actual=now)
     if order.get("state") != "Cancelled":
         return
     for index, item in items_of(order, "items"):
