@@ -429,14 +429,14 @@ CUSTOMISATIONS = [
          on_search("items", 1, "tags", 1, "list", 1, "value", value="no"), "no default crust"),
 ]
 
-def _grocery_without_declarations(flow: Flow) -> None:
-    flow["on_search"]["context"]["domain"] = "ONDC:RET10"
+def _health_item_without_declarations(flow: Flow) -> None:
+    flow["on_search"]["context"]["domain"] = "ONDC:RET18"
     del at(flow["on_search"], *PROV, "items", 5)["@ondc/org/statutory_reqs_packaged_commodities"]
 
 
 STATUTORY = [
-    Case("RET-CAT-079", "on_search", f"{P}.items[5]", _grocery_without_declarations,
-         "barcoded grocery item undeclared"),
+    Case("RET-CAT-079", "on_search", f"{P}.items[5]", _health_item_without_declarations,
+         "barcoded health item undeclared"),
     Case("RET-CAT-068", "on_search",
          f"{P}.items[4]['@ondc/org/statutory_reqs_packaged_commodities']",
          on_search("items", 4, "@ondc/org/statutory_reqs_packaged_commodities",

@@ -198,3 +198,30 @@ def test_junk_anywhere_never_crashes_a_discovery_or_request_rule(step: str) -> N
                 failures += [f"{step}{list(path)}={junk!r} → {target}: {m}"
                              for m in _crashes(flow, target)]
     assert failures == []
+
+
+def test_prepackaged_food_declares_only_what_applies() -> None:
+    """1.2.5 GROCERY attributes: every statutory_reqs_prepackaged_food field is optional (the
+    RET18 supplements in real logs declare ingredients only); NA marks a licence that does not
+    apply (no importer).  A licence number in words is still reported."""
+    flow = rich_flow()
+    items = flow["on_search"]["message"]["catalog"]["bpp/providers"][0]["items"]
+    items[4]["@ondc/org/statutory_reqs_prepackaged_food"] = {
+        "ingredients_info": "Creatine monohydrate", "brand_owner_FSSAI_license_no":
+        "10012345000123", "importer_FSSAI_license_no": "NA", "other_FSSAI_license_no": ""}
+    assert [f.one_line() for f in check(flow, "on_search") if f.rule_id == "RET-CAT-069"] == []
+    items[4]["@ondc/org/statutory_reqs_prepackaged_food"]["importer_FSSAI_license_no"] = "435434"
+    assert [f.rule_id for f in check(flow, "on_search")] == ["RET-CAT-069"]
+
+
+def test_label_details_are_optional_in_grocery_and_may_be_a_back_image() -> None:
+    """RET10 statutory attributes are "only as applicable" (1.2.0) / required false (1.2.5);
+    a RET18 item may give a back image instead of the text details (1.2.0 notes)."""
+    flow = rich_flow()
+    item = flow["on_search"]["message"]["catalog"]["bpp/providers"][0]["items"][5]
+    del item["@ondc/org/statutory_reqs_packaged_commodities"]
+    flow["on_search"]["context"]["domain"] = "ONDC:RET10"
+    assert "RET-CAT-079" not in [f.rule_id for f in check(flow, "on_search")]
+    flow["on_search"]["context"]["domain"] = "ONDC:RET18"
+    item["tags"].append(tg("image", type="back_image", url="https://seller.example/back.png"))
+    assert "RET-CAT-079" not in [f.rule_id for f in check(flow, "on_search")]

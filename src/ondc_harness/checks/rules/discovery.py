@@ -1673,34 +1673,55 @@ def packaged_commodities(ctx: CheckContext) -> Iterator[Violation]:
                             expected=list(_PACKAGED_FIELDS), actual=sorted(declared))
 
 
-@rule("RET-CAT-079", "A barcoded (EAN/GTIN) item in Grocery or Health & Wellness carries the "
-      "packaged commodity declarations", Severity.MAJOR,
-      spec=f"{_R} on_search (statutory attributes for packaged goods, RET10/RET18); {_GROCERY} "
-      "[^24] (type 1 EAN, 3 GTIN), statutory_reqs_packaged_commodities; Legal Metrology "
-      "(Packaged Commodities) Rules", actions=["on_search"], domains=RETAIL)
+def _has_back_image(item: dict[str, Any]) -> bool:
+    """A ``tags`` image group of type back_image (retail-1.2 on_search examples)."""
+    return any(tag.get("code") == "image" and any(
+        entry.get("code") == "type" and entry.get("value") == "back_image"
+        for _, entry in items_of(tag, "list")) for _, tag in items_of(item, "tags"))
+
+
+@rule("RET-CAT-079", "A barcoded (EAN/GTIN) Health & Wellness item gives its label details: the "
+      "packaged commodity declarations or a back image", Severity.MAJOR,
+      spec=f"{_R} on_search (statutory attributes for packaged goods); {_NOTES}/"
+      "on_search_Health_Wellness.yaml (back image with all details; either back image or text "
+      f"details need to be provided); {_GROCERY} [^24] (type 1 EAN, 3 GTIN)",
+      actions=["on_search"], domains=RETAIL)
 def packaged_declared(ctx: CheckContext) -> Iterator[Violation]:
-    """A product with a retail barcode is a pre-packaged commodity: its listing must carry the
-    label declarations (packer, generic name, date of packing) the law requires on the pack.
-    Only RET10 (Grocery) and RET18 are checked, as RULES-REFERENCE.md names them."""
-    if ctx.message.domain not in ("ONDC:RET10", "ONDC:RET18"):
+    """A product with a retail barcode is a pre-packaged commodity: its Health & Wellness
+    listing must carry the label details, as text or as a back image.
+
+    Grocery (RET10) is not checked: its statutory attributes are optional (1.2.0 notes: per
+    category, "only as applicable"; 1.2.5 GROCERY attributes: required false, checked by the
+    official validator only when present)."""
+    if ctx.message.domain != "ONDC:RET18":
         return
     for p, i, item in _items(ctx):
         code = get(item, "descriptor", "code")
         barcoded = isinstance(code, str) and code.split(":", 1)[0] in ("1", "3")
-        if barcoded and PACKAGED not in item:
+        if barcoded and PACKAGED not in item and not _has_back_image(item):
             yield Violation(ppath(p, "items", i), f"packaged item {item.get('id')!r} ({code}) "
-                            "has no statutory_reqs_packaged_commodities",
+                            "has neither statutory_reqs_packaged_commodities nor a back image",
                             expected=PACKAGED, actual=None)
 
 
-@rule("RET-CAT-069", "Prepackaged food declarations give nutrition and additives information and "
-      "14-digit FSSAI licence numbers", Severity.MAJOR,
+#: Values that say a licence does not apply (no importer, no other packer): the field is
+#: optional, so these read as its absence.
+_NOT_APPLICABLE: Final = frozenset({"", "na", "n/a", "n.a.", "-", "nil", "none",
+                                   "not applicable"})
+
+
+@rule("RET-CAT-069", "Prepackaged food declarations give 14-digit FSSAI licence numbers (NA "
+      "where a licence does not apply)", Severity.MAJOR,
       spec=f"{_R} on_search (statutory attributes, RET10/RET18); {_GROCERY} "
-      "statutory_reqs_prepackaged_food; FSSAI (Labelling and Display) Regulations",
-      actions=["on_search"], domains=RETAIL)
+      "statutory_reqs_prepackaged_food (every field required: false); FSSAI licence numbers "
+      "are 14 digits", actions=["on_search"], domains=RETAIL)
 def prepackaged_food(ctx: CheckContext) -> Iterator[Violation]:
-    """Nutrition and additives are mandatory on packaged food labels; a licence number that is
-    not 14 digits is not a licence."""
+    """A licence number that is not 14 digits is not a licence.
+
+    Nutrition and additives information are optional in the 1.2.5 attributes (``required:
+    false``; the official validator checks them only when present), so their absence is not
+    reported; nor is a licence field left ``NA`` (an importer licence for a product that is not
+    imported)."""
     for p, i, item in _items(ctx):
         declared = item.get(PREPACKAGED_FOOD, MISSING)
         if declared is MISSING:
@@ -1709,13 +1730,9 @@ def prepackaged_food(ctx: CheckContext) -> Iterator[Violation]:
             yield Violation(ppath(p, "items", i, PREPACKAGED_FOOD), "declaration is not an object",
                             expected="an object", actual=declared)
             continue
-        missing = [k for k in ("nutritional_info", "additives_info") if _blank(declared.get(k))]
-        if missing:
-            yield Violation(ppath(p, "items", i, PREPACKAGED_FOOD),
-                            f"declaration lacks (or leaves blank) {', '.join(missing)}",
-                            expected=["nutritional_info", "additives_info"],
-                            actual=sorted(declared))
         for key, value in declared.items():
+            if isinstance(value, str) and value.strip().lower() in _NOT_APPLICABLE:
+                continue
             if key.endswith("FSSAI_license_no") and not (isinstance(value, str)
                                                          and re.fullmatch(r"\d{14}", value)):
                 yield Violation(ppath(p, "items", i, PREPACKAGED_FOOD, key),
