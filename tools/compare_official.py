@@ -102,6 +102,69 @@ KNOWN: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.I), why) for p, wh
     (r"JSON cannot be empty|Missing required data",
      "covered for step files (FILE-PAYLOAD-001, FILE-JSON-001); an empty slot inside a "
      "validator input bundle is skipped by design (bundles carry slots for unused steps)"),
+    # Retail order flow (Lekhha and others), each family read against its payloads.
+    (r"^onInitPriceErr\S* Quoted Price in /on_init .* does not match with the quoted price in "
+     r"/on_select",
+     "official false alarm: on_select priced all its fulfillment options (Lekhha: 12 identical "
+     "Delivery options) and init picked one; on_init's total is on_select's minus exactly the "
+     "lines of the options not chosen (2907.80 - 11 x 140.65 = 1360.65), as in the official "
+     "example automation-1.2.5/RET11-1.2.5/flows/F&B/BUYER_DELIVERY.yaml (on_select 365.45, "
+     "on_init 265.45); RET-XSTEP-004 compares the lines that remain"),
+    (r"^seller(Gps|Name)Err store (gps location|name)",
+     "official false alarm: the store (fulfillment start location 674ecbc6..., gps "
+     "12.9263841,77.6654374, name) is identical in on_select, on_init and on_confirm, and it is "
+     "the on_search location the ordered items ship from (their location_id); the validator "
+     "compares with another store: select named two and its first (67581105..., gps "
+     "12.9726347,77.7058476) ships none of these items"),
+    (r"^sttlmntcntrparty settlement_counterparty is expected to be 'seller-app'",
+     "covered by SCHEMA-001 on the same on_init and path: settlement_counterparty is \"\" in "
+     "these flows, not one of buyer, buyer-app, seller-app, logistics-provider "
+     "(retail-1.2/openapi/build.yaml); the topic heuristic files the official finding under "
+     "payment and the harness's under schema"),
+    (r"Invalid Quote Trail Type 'discount'",
+     "official false alarm: a quote_trail type \"matches order.quote.breakup[].title_type\" "
+     "(retail-1.2/notes/on_update/on_update_merchant_cancels_customized.yaml [^6]) and discount "
+     "is a title_type (retail-1.2/openapi/build.yaml, enums/title_type.yaml); each flagged "
+     "trail adjusts the order's existing discount line of that item (RET-POST-016 checks the "
+     "type)"),
+    (r"Mismatch occurred while comparing '(Delivery|RTO)' fulfillment object with \S+ on key "
+     r"'(start|end)/time'",
+     "official false alarm: a fulfillment's times grow as it progresses; the pickup range "
+     "\"may be provided if available\" after on_confirm (retail-1.2/notes/on_confirm/"
+     "on_confirm_other_product.yaml [^8]) and the pickup and delivery timestamps are \"required "
+     "if state is Order-picked-up, Out-for-delivery, Order-delivered\" (notes/on_status [^7]; "
+     "the RTO's end timestamp once RTO-Delivered), so start/time and end/time must differ from "
+     "the earlier state's"),
+    (r"^billingErr\S* Key '(created|updated)_at' mismatch: .* when compared with init billing",
+     "covered where the change happened: on_init changed the billing's created_at/updated_at "
+     "(RET-XSTEP-010) and confirm repeated on_init's (RET-REQ-024); on_confirm keeps the "
+     "billing of confirm and on_init, so the official tool counts the same change a third "
+     "time"),
+    (r"precancel_state\.fulfillment_state of on_cancel is not equal with the on_confirm",
+     "official false alarm: precancel_state.fulfillment_state is Pending, exactly the Delivery "
+     "fulfillment's state in on_confirm, in both flows (Buynxt_Greenreceipt FnB flow4, "
+     "SnapBizz Flow 4, where a later run of the validator on the same payloads, "
+     "'utility-response copy.json', verified them); RET-POST-029 checks this"),
+    (r"fulfillment type rto end/time should (not )?be present",
+     "official false alarm: the official 1.2.5 example automation-1.2.5/RET11-1.2.5/flows/F&B/"
+     "RTO_PLUS_PART_CANCELLATION.yaml has end.time on its RTO-Initiated fulfillment, so "
+     "\"should not be present\" is stricter than the spec, and \"should be present\" fires on "
+     "RTO-Delivered fulfillments that carry end.time (Lekhha Flow 5, KiranaPro FLOW 5)"),
+    (r"start/time/range/start is missing",
+     "official stricter than the spec: Time.range requires neither start nor end "
+     "(retail-1.2/openapi/build.yaml Time), the 1.2.5 rule sets treat "
+     "FULFILLMENTS_START_TIME_RANGE_START as optional (_CONTINUE_ when absent), and the pickup "
+     "range itself \"may be provided if available\" (notes/on_confirm [^8]); a range with only "
+     "its end is a pickup deadline (the validator accepts the same range in on_status)"),
+    (r"order\.state shouldn't be changed from Created to Accepted",
+     "official stricter than the spec: Created to Accepted is the order's forward move, and "
+     "the spec's own part-cancel example has the order Accepted (retail-1.2/Examples/B2C/"
+     "on_update/on_update_part_cancel.yaml); RET-STATE-003 checks the state never goes back"),
+    (r"Return fulfillment/tags/list is missing",
+     "official false alarm: every Return fulfillment of these updates carries return_request "
+     "groups with a full list (id, item_id, item_quantity, reason_id, reason_desc, images, "
+     "ttl_approval, ttl_reverseqc; one group per returned item in the F&B flow), which "
+     "RET-POST-041 and RET-POST-050 check"),
 ]]
 
 

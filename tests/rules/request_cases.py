@@ -8,6 +8,8 @@ thing a buyer app controls.
 
 from __future__ import annotations
 
+import copy
+
 from discovery_cases import Case, Flow, Mutation, appender, tg
 from mutations import setter
 from retail_flow import STEPS, stamp
@@ -111,6 +113,29 @@ CONFIRM = [
          confirm("payment", "collected_by", value="BPP"), "collector switched"),
 ]
 
+def with_terms(step: str, group: int, entry: int, value: str) -> Mutation:
+    """The tax terms of the 1.2.5 flows in on_init, confirm and on_confirm (an MSN seller app
+    and its provider, the buyer app's GSTIN), then one value of ``step`` changed."""
+    def mutate(flow: Flow) -> None:
+        bpp = tg("bpp_terms", np_type="MSN", tax_number="29ABCDE1234F1Z5",
+                 provider_tax_number="PQRST6789K")
+        bap = tg("bap_terms", tax_number="29VWXYZ6789L1Z2")
+        flow["on_init"]["message"]["order"]["tags"] = [bpp]
+        for name in ("confirm", "on_confirm"):
+            flow[name]["message"]["order"]["tags"] = copy.deepcopy([bpp, bap])
+        flow[step]["message"]["order"]["tags"][group]["list"][entry]["value"] = value
+    return mutate
+
+
+TERMS = [
+    Case("RET-REQ-034", "confirm", f"{OP}.tags[0].list[1].value",
+         with_terms("confirm", 0, 1, "29ABCDE1234F2Z4"), "other seller GSTIN"),
+    Case("RET-XSTEP-012", "on_confirm", f"{OP}.tags[1].list[0].value",
+         with_terms("on_confirm", 1, 0, "29VWXYZ6789L2Z1"), "other buyer GSTIN"),
+    Case("RET-ORDER-003", "on_init", f"{OP}.tags[0].list[2].value",
+         with_terms("on_init", 0, 2, "ABCDE1234F"), "MSN selling as itself"),
+]
+
 LATER = [
     Case("RET-REQ-032", "status", "$.message.order_id", unchanged, "no on_confirm yet",
          tuple(s for s in STEPS if s != "on_confirm")),
@@ -119,4 +144,4 @@ LATER = [
          "tracking off"),
 ]
 
-ALL_CASES: list[Case] = [*SELECT, *INIT, *CONFIRM, *LATER]
+ALL_CASES: list[Case] = [*SELECT, *INIT, *CONFIRM, *TERMS, *LATER]

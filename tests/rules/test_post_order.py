@@ -271,3 +271,15 @@ def test_junk_anywhere_in_a_post_order_step_never_crashes_our_rules(name: str) -
                                  for f in run_rules(Message(flow[target]), history, MY_RULES)
                                  if f.rule_id == "HARNESS-001"]
     assert failures == []
+
+
+def test_a_return_picked_in_its_slot_or_with_half_a_slot_is_silent() -> None:
+    s = scenario("return")
+    time = s.flow["on_update_picked"]["message"]["order"]["fulfillments"][1]["start"]["time"]
+    time["range"] = {"start": "2025-05-23T08:01:05.000Z", "end": "2025-05-23T08:01:10.000Z"}
+    assert found(s, "on_update_picked", "RET-POST-068") == []
+    time["range"] = {"end": "2025-05-23T08:01:10.000Z"}
+    assert found(s, "on_update_picked", "RET-POST-068") == []
+    time["range"] = {"end": "2025-05-23T08:01:08.000Z"}
+    assert found(s, "on_update_picked", "RET-POST-068") == [
+        ("RET-POST-068", "$.message.order.fulfillments[1].start.time.timestamp")]

@@ -8,7 +8,7 @@ import copy
 
 import pytest
 from discovery_cases import Case, check, rich_flow
-from request_cases import ALL_CASES
+from request_cases import ALL_CASES, with_terms
 
 from ondc_harness.checks.catalog import load_all
 
@@ -30,7 +30,21 @@ def test_minimal_mutation_yields_exactly_that_finding(case: Case) -> None:
 
 
 def test_every_request_rule_has_a_case() -> None:
-    assert sorted({c.rule_id for c in ALL_CASES}) == MINE
+    """(request_cases.py also holds the cases of the terms rules seller apps answer with.)"""
+    assert sorted({c.rule_id for c in ALL_CASES if c.rule_id.startswith("RET-REQ-")}) == MINE
+
+
+TERMS = ("RET-REQ-034", "RET-XSTEP-012", "RET-ORDER-003")
+
+
+def test_terms_kept_are_silent_and_terms_dropped_are_one_finding() -> None:
+    flow = rich_flow()
+    with_terms("confirm", 0, 1, "29ABCDE1234F1Z5")(flow)
+    assert [f.one_line() for step in ("on_init", "confirm", "on_confirm")
+            for f in check(flow, step) if f.rule_id in TERMS] == []
+    del flow["confirm"]["message"]["order"]["tags"][0]
+    assert [(f.rule_id, f.path) for f in check(flow, "confirm") if f.rule_id in TERMS] == [
+        ("RET-REQ-034", "$.message.order.tags")]
 
 
 def _mine(flow: dict, step: str) -> list[str]:  # type: ignore[type-arg]

@@ -17,6 +17,7 @@ from ondc_harness.checks.rules import (  # noqa: F401  (imported for their regis
     rating_support,
     requests,
     rsf,
+    terms,
     tracking,
     transitions,
 )

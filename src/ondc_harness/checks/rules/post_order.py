@@ -1810,3 +1810,32 @@ def order_state_follows_fulfillment(ctx: CheckContext) -> Iterator[Violation]:
         yield Violation(_order_path("state"), f"forward fulfillment(s) {', '.join(live)} but "
                         f"the order is {state}", expected=sorted(expected), actual=state)
 
+
+
+RETURN_PICKED: Final = frozenset({"Return_Picked", "Return_Delivered"})
+"""Return states in which start.time.timestamp is when the return *was* picked up (a failed
+pickup's timestamp is the failed attempt, outside a rescheduled slot: Examples/B2C/on_update
+on_update_return_attempted_failed_rescheduled.yaml)."""
+
+
+@rule("RET-POST-068", "A return is picked up within its reverse pickup slot (Return "
+      "start.time.timestamp inside start.time.range)", Severity.MINOR,
+      spec=f"{_NOTES}/on_update/on_update_seller_approves_request_and_wants_item_back.yaml [^11] "
+      f"(time slot for reverse pickup); {_EXAMPLES}/on_update/on_update_return_picked.yaml "
+      "(picked 10:15 in the slot 10:00–10:30)", actions=["on_update", "on_status"],
+      domains=RETAIL)
+def return_picked_in_slot(ctx: CheckContext) -> Iterator[Violation]:
+    """The buyer waits for the courier in the slot the seller gave; a pickup recorded outside
+    it contradicts the slot (or the slot was never real).  Either end of the range may be
+    missing; the range in the same message counts, so a rescheduled slot replaces the first."""
+    for index, fulfillment in _fulfillments(order_of(ctx.payload)):
+        if fulfillment.get("type") != "Return" or _state(fulfillment) not in RETURN_PICKED:
+            continue
+        picked = get(fulfillment, "start", "time", "timestamp")
+        opens = get(fulfillment, "start", "time", "range", "start")
+        closes = get(fulfillment, "start", "time", "range", "end")
+        if _before_or_same(opens, picked) is False or _before_or_same(picked, closes) is False:
+            slot = " – ".join(v if isinstance(v, str) else "…" for v in (opens, closes))
+            yield Violation(_f_path(index, "start", "time", "timestamp"),
+                            f"return {fulfillment.get('id')!r} was picked up at {picked}, "
+                            f"outside its pickup slot {slot}", expected=slot, actual=picked)
