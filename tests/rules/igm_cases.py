@@ -164,8 +164,9 @@ def v1_flow() -> Flow:
 
 
 # -- IGM 2.0 -----------------------------------------------------------------------------------
-def _actor(actor_id: str, kind: str) -> Json:
-    return {"id": actor_id, "type": kind, "info": _who(actor_id, "9886000000")}
+def _actor(actor_id: str, kind: str, org: str | None = None) -> Json:
+    """An actor named after its NP (``org``; the actor id when that is the NP's id)."""
+    return {"id": actor_id, "type": kind, "info": _who(org or actor_id, "9886000000")}
 
 
 def _action(action_id: str, code: str, seconds: float, by: str, ref: str | None = None) -> Json:
@@ -202,7 +203,7 @@ def v2_flow() -> Flow:
                  {"ref_id": "P1", "ref_type": "PROVIDER"},
                  {"ref_id": "F1", "ref_type": "FULFILLMENT"},
                  {"ref_id": "I1", "ref_type": "ITEM"}],
-        "actors": [_actor("CUST1", "CONSUMER"), _actor(BAP_ID, "INTERFACING_NP")],
+        "actors": [_actor("CUST1", "CONSUMER", BAP_ID), _actor(BAP_ID, "INTERFACING_NP")],
         "source_id": "CUST1", "complainant_id": BAP_ID,
         "descriptor": {"code": "ITM004", "short_desc": "Missing item"},
         "last_action_id": "C-1", "actions": [_action("C-1", "OPEN", 10, BAP_ID)],
@@ -238,7 +239,7 @@ def v2_flow() -> Flow:
     state["level"] = "GRIEVANCE"
     act(_action("C-2", "ESCALATED", 30, BAP_ID), "OPEN")
     snap("issue_escalate", "issue", "m3", 30)
-    state["actors"].append(_actor(GRO_ID, "COUNTERPARTY_NP_GRO"))
+    state["actors"].append(_actor(GRO_ID, "COUNTERPARTY_NP_GRO", BPP_ID))
     act(_action("S-5", "PROCESSING", 30.5, GRO_ID), "PROCESSING")
     snap("on_issue_grievance", "on_issue", "m3", 30.5)
     state["resolutions"].append(_resolution("GRO-REFUND", "REFUND", 31, GRO_ID,
@@ -320,6 +321,17 @@ def _v2_gro_dropped(flow: Flow) -> None:
     issue["actions"][-1]["action_by"] = BPP_ID
 
 
+def _v2_action_id_repeated(flow: Flow) -> None:
+    at(flow["on_issue_proposal"], *ISSUE, "actions")[2]["id"] = "S-2"
+    at(flow["on_issue_proposal"], *ISSUE)["last_action_id"] = "S-2"
+
+
+def _v2_proposal_without_resolutions(flow: Flow) -> None:
+    issue = at(flow["on_issue_proposal"], *ISSUE)
+    del issue["resolutions"]
+    del issue["actions"][-1]["ref_id"], issue["actions"][-1]["ref_type"]
+
+
 def _v1_resolved_without_processing(flow: Flow) -> None:
     actions = at(flow["on_issue_status"], *RA)
     del actions[0]
@@ -355,8 +367,22 @@ ALL_CASES = [
          setter("on_issue_status", *ISSUE, "status", value="OPEN"), "back to OPEN"),
     Case("IGM-STATUS-002", "v1", "on_issue_status", f"{IP}.issue_actions.respondent_actions",
          setter("on_issue_status", *RA, value=[]), "respondent actions lost"),
-    Case("IGM-STATUS-003", "v2", "on_issue", f"{IP}.last_action_id",
+    Case("IGM-STATUS-003", "v2", "on_issue", f"{IP}.status",
+         setter("on_issue", *ISSUE, "status", value="OPEN"), "status behind the trail"),
+    Case("IGM-ID-002", "v2", "on_issue", f"{IP}.last_action_id",
          setter("on_issue", *ISSUE, "last_action_id", value="C-1"), "stale last_action_id"),
+    Case("IGM-ID-002", "v2", "issue_accept", f"{IP}.last_action_id",
+         deleter("issue_accept", *ISSUE, "last_action_id"), "no last_action_id"),
+    Case("IGM-ID-002", "v2", "on_issue_proposal", f"{IP}.actions[2].id",
+         _v2_action_id_repeated, "action id repeated"),
+    Case("IGM-RES-003", "v2", "on_issue_proposal", f"{IP}.resolutions",
+         _v2_proposal_without_resolutions, "RESOLUTION_PROPOSED without resolutions"),
+    Case("IGM-ACTOR-004", "v2", "on_issue", f"{IP}.actors[2].info.org.name",
+         setter("on_issue", *ISSUE, "actors", 2, "info", "org", "name",
+                value="sellerapp.com::ONDC:RET11"), "counterparty named after the example"),
+    Case("IGM-ACTOR-004", "v2", "issue", f"{IP}.actors[0].info.org.name",
+         setter("issue", *ISSUE, "actors", 0, "info", "org", "name", value="Zionmart"),
+         "consumer org not subscriber_id::domain"),
     Case("IGM-STATUS-003", "v1", "issue_close", f"{IP}.status",
          setter("issue_close", *ISSUE, "status", value="OPEN"), "CLOSE but OPEN"),
     Case("IGM-STATUS-003", "v1", "on_issue_status",

@@ -86,6 +86,34 @@ def test_igm_2_0_with_core_version_as_in_real_logs_is_read_as_2_0() -> None:
     assert [line for step in STEPS["v2"] for line in ids(check(flow, step, "v2"))] == []
 
 
+def _descriptor_as_description(flow: dict[str, Any]) -> None:
+    for step in STEPS["v2"][1:]:
+        issue = flow[step]["message"].get("issue")
+        if not isinstance(issue, dict):
+            continue
+        issue["description"] = issue.pop("descriptor")
+        for action in issue["actions"]:
+            action["description"] = action.pop("descriptor")
+
+
+def test_igm_2_0_codes_under_description_are_read_as_in_real_logs() -> None:
+    """Half the IGM 2.0 real logs (the Pramaan mock service's among them) name the key
+    ``description``; SCHEMA-001 reports the key, the rules read the codes under it."""
+    flow = build("v2")
+    _descriptor_as_description(flow)
+    assert [line for step in STEPS["v2"] for line in ids(check(flow, step, "v2"))] == []
+    issue = at(flow["on_issue_resolved"], *ISSUE)
+    del issue["resolutions"]
+    for action in issue["actions"]:
+        action.pop("ref_id", None)
+        action.pop("ref_type", None)
+    issue["actions"][1]["description"]["code"] = "WORKING"
+    assert sorted((f.rule_id, f.path) for f in check(flow, "on_issue_resolved", "v2")
+                  if f.rule_id in ("IGM-RES-003", "IGM-STATUS-001")) == [
+        ("IGM-RES-003", "$.message.issue.resolutions"),
+        ("IGM-STATUS-001", "$.message.issue.actions[1].description.code")]
+
+
 def test_a_later_issue_request_without_category_is_not_a_category_finding() -> None:
     """The close repeats only id, status and actions (igm-1.0.0 ISSUE_CLOSE example)."""
     flow = build("v1")

@@ -15,6 +15,10 @@ version):
 * IGM 2.0: ``descriptor.code``, ``actors`` with ids, ``actions`` (one trail both sides append
   to), ``resolutions``, ``refs``, ``level``.
 
+Codes are read from ``descriptor.code``, or from ``description.code`` where an implementation
+names the key ``description`` (half the IGM 2.0 logs in real-logs, and the official validator,
+do): SCHEMA-001 reports the key; the rules here judge what the code says (:func:`code_of`).
+
 A callback that only carries an ``error`` (IGM002 unknown order, IGM005 unknown issue…) has no
 issue to check and is skipped.  Rules never raise: odd shapes read as absent.
 """
@@ -85,6 +89,14 @@ RESOLUTION_CODES_V2: Final = frozenset({
     "REFUND", "RETURN", "REPLACEMENT", "NO_ACTION", "CANCEL", "NOW_VISIBLE", "NOW-VISIBLE",
     "PARENT", "RECONCILED", "NOT_RECONCILED", "CBIL_CORRECTION", "ENACH_CANCEL", "END_ORDER"})
 REFUNDING_V1: Final = frozenset({"REFUND", "CANCEL"})
+#: IGM 2.0 action codes that are about a resolution (its ``ref_id`` names one).
+RESOLUTION_ACTIONS_V2: Final = frozenset({"RESOLUTION_PROPOSED", "RESOLUTION_ACCEPTED",
+                                          "RESOLUTION_REJECTED", "RESOLVED"})
+#: IGM 2.0 actors that stand for the bap or the bpp of the transaction (a consumer is named
+#: after its interfacing NP, as in the 2.0 examples); cascaded NPs, providers and agents
+#: are not in the context and are not checked.
+NAMED_ACTOR_TYPES_V2: Final = frozenset({"CONSUMER", "INTERFACING_NP", "INTERFACING_NP_GRO",
+                                         "COUNTERPARTY_NP", "COUNTERPARTY_NP_GRO"})
 
 _HUGE: Final = Decimal("1e15")
 
@@ -111,6 +123,29 @@ def issue_id_of(message: Message) -> str | None:
     if not isinstance(value, str):
         value = get(message.payload, "message", "issue_id")
     return value if isinstance(value, str) and value else None
+
+
+def code_of(node: Any) -> Any:
+    """``descriptor.code`` of an issue, action or resolution; ``description.code`` when the
+    node names that key instead (the dialect of the Pramaan mock service and the official
+    validator; the spec's key is ``descriptor``, which SCHEMA-001 reports)."""
+    if isinstance(node, dict) and "descriptor" not in node and isinstance(
+            node.get("description"), dict) and "code" in node["description"]:
+        return get(node, "description", "code")
+    return get(node, "descriptor", "code")
+
+
+def code_key(node: Any) -> str:
+    """The key :func:`code_of` read the code from (for the finding's path)."""
+    if isinstance(node, dict) and "descriptor" not in node and isinstance(
+            node.get("description"), dict) and "code" in node["description"]:
+        return "description"
+    return "descriptor"
+
+
+def _action_codes(issue: dict[str, Any]) -> list[str]:
+    """The IGM 2.0 trail's codes, in order (codes that are not strings are left out)."""
+    return [c for c in (code_of(a) for _, a in items_of(issue, "actions")) if isinstance(c, str)]
 
 
 def _codes(items: list[Any], *path: str) -> list[str]:
@@ -145,7 +180,7 @@ def escalates(message: Message) -> bool:
         return False
     issue = issue_of(message)
     if is_v2(message, issue):
-        codes = _codes(get_list(issue, "actions"), "descriptor", "code")
+        codes = _action_codes(issue)
         return bool(codes) and codes[-1] == "ESCALATED"
     codes = _codes(get_list(issue, "issue_actions", "complainant_actions"), "complainant_action")
     return bool(codes) and codes[-1] == "ESCALATE"
@@ -209,7 +244,7 @@ def category(ctx: CheckContext) -> Iterator[Violation]:
     first = ctx.message.action == "issue" and not _same_issue(
         earlier(ctx), issue_id_of(ctx.message) or "")
     if is_v2(ctx.message, issue):
-        code = get(issue, "descriptor", "code")
+        code = code_of(issue)
         if code is None and "descriptor" not in issue and not first:
             return
         if not isinstance(code, str) or not CODE_V2.match(code):
@@ -248,8 +283,8 @@ def status_values(ctx: CheckContext) -> Iterator[Violation]:
         checks: list[tuple[str, Any, frozenset[str]]] = [
             (_issue_path("status"), issue.get("status"), STATUS_V2),
             (_issue_path("level"), issue.get("level"), ISSUE_TYPES)]
-        checks += [(_issue_path("actions", i, "descriptor", "code"),
-                    get(a, "descriptor", "code"), ACTION_CODES_V2)
+        checks += [(_issue_path("actions", i, code_key(a), "code"),
+                    code_of(a), ACTION_CODES_V2)
                    for i, a in items_of(issue, "actions")]
     else:
         checks = [(_issue_path("status"), issue.get("status"), ISSUE_STATUS_V1),
@@ -381,7 +416,7 @@ def respondent_acts(ctx: CheckContext) -> Iterator[Violation]:
                     "INTERFACING_NP", "CONSUMER")):
                 yield Violation(_issue_path("actions", i, "action_by"),
                                 f"the respondent's callback adds action "
-                                f"{get(action, 'descriptor', 'code')!r} by the complainant side",
+                                f"{code_of(action)!r} by the complainant side",
                                 expected="an action by the respondent or its GRO", actual=by)
         ids = get_list(issue, "respondent_ids")
         if "respondent_ids" in issue or ctx.message.action == "on_issue":
@@ -403,6 +438,34 @@ def respondent_acts(ctx: CheckContext) -> Iterator[Violation]:
                             "the respondent's callback adds a complainant action the "
                             "complainant never sent", expected="only respondent_actions",
                             actual=action.get("complainant_action"))
+
+
+@rule("IGM-ACTOR-004",
+      "The participants' actors are named after them: org.name is the bap's or bpp's "
+      "subscriber id and the network code (CONSUMER, INTERFACING_NP, COUNTERPARTY_NP and "
+      "their GROs)", Severity.MAJOR,
+      spec=f"{_B2} x-attributes actors.info.org.name (mandatory; \"subscriber_id::domain_code"
+      "\", e.g. buyerapp.com::ONDC:RET10)", actions=ISSUE_ACTIONS)
+def actor_org_names(ctx: CheckContext) -> Iterator[Violation]:
+    """An actor named after another NP (the examples' buyerapp.com) cannot be held to answer."""
+    issue = issue_of(ctx.message)
+    if not issue or not is_v2(ctx.message, issue):
+        return
+    domain = ctx.message.domain
+    participants = _ids([ctx.message.context.get("bap_id"), ctx.message.context.get("bpp_id")])
+    if not domain or not participants:
+        return
+    allowed = sorted(f"{p}::{domain}" for p in participants)
+    for i, actor in items_of(issue, "actors"):
+        kind = actor.get("type")
+        if not _is(kind, NAMED_ACTOR_TYPES_V2):
+            continue
+        name = get(actor, "info", "org", "name")
+        if not _is(name, frozenset(allowed)):
+            yield Violation(_issue_path("actors", i, "info", "org", "name"),
+                            f"the {kind} actor {actor.get('id')!r} is named {name!r}, which is "
+                            "neither the bap nor the bpp of this transaction",
+                            expected=allowed, actual=name)
 
 
 # -- status ---------------------------------------------------------------------------------------
@@ -448,10 +511,9 @@ def _implied_v2(codes: list[str]) -> str | None:
 
 
 @rule("IGM-STATUS-003",
-      "The action trail is in order and agrees with the status (first action OPEN; 2.0 "
-      "status as its latest status action, last_action_id the last action; 1.0 CLOSED with "
-      "CLOSE last)", Severity.MAJOR,
-      spec=f"{_R} (status sequence); {_B1} IssueActions; {_B2} Issue.last_action_id, actions",
+      "The actions are in order and agree with the status (first action OPEN; 2.0 status "
+      "as its latest status action; 1.0 CLOSED with CLOSE last)", Severity.MAJOR,
+      spec=f"{_R} (status sequence); {_B1} IssueActions; {_B2} Issue.actions",
       actions=ISSUE_ACTIONS)
 def trail_order(ctx: CheckContext) -> Iterator[Violation]:
     """The trail is the complaint's history; a status it does not explain is unverifiable."""
@@ -460,9 +522,9 @@ def trail_order(ctx: CheckContext) -> Iterator[Violation]:
         return
     if is_v2(ctx.message, issue):
         actions = [a for _, a in items_of(issue, "actions")]
-        codes = [str(get(a, "descriptor", "code")) for a in actions]
+        codes = [str(code_of(a)) for a in actions]
         if codes and codes[0] != "OPEN":
-            yield Violation(_issue_path("actions", 0, "descriptor", "code"),
+            yield Violation(_issue_path("actions", 0, code_key(actions[0]), "code"),
                             "the trail does not start with OPEN", expected="OPEN",
                             actual=codes[0])
         implied, status = _implied_v2(codes), issue.get("status")
@@ -470,11 +532,6 @@ def trail_order(ctx: CheckContext) -> Iterator[Violation]:
             yield Violation(_issue_path("status"),
                             f"status {status} but the latest status action says {implied}",
                             expected=implied, actual=status)
-        last = issue.get("last_action_id")
-        if actions and "last_action_id" in issue and last != actions[-1].get("id"):
-            yield Violation(_issue_path("last_action_id"),
-                            "last_action_id is not the id of the last action",
-                            expected=actions[-1].get("id"), actual=last)
         yield from _monotonic(actions, ("actions",))
         return
     complainant = [a for _, a in items_of(issue, "issue_actions", "complainant_actions")]
@@ -622,6 +679,43 @@ def issue_id_constant(ctx: CheckContext) -> Iterator[Violation]:
                         actual=issue_id)
 
 
+@rule("IGM-ID-002", "An IGM 2.0 issue names its last action: last_action_id is given and is "
+      "the id of the final action, and action ids are unique", Severity.MAJOR,
+      spec=f"{_B2} Issue.last_action_id, Action.id; {_B2} x-attributes (issue, on_issue, "
+      "on_issue_status: last_action_id mandatory)", actions=ISSUE_ACTIONS)
+def last_action(ctx: CheckContext) -> Iterator[Violation]:
+    """Each side appends after last_action_id; a stale or missing one loses or repeats actions."""
+    issue = issue_of(ctx.message)
+    if not issue or not is_v2(ctx.message, issue):
+        return
+    actions = [a for _, a in items_of(issue, "actions")]
+    if not actions:
+        return
+    final, last = actions[-1].get("id"), issue.get("last_action_id")
+    if "last_action_id" not in issue:
+        yield Violation(_issue_path("last_action_id"), "the issue has actions but no "
+                        "last_action_id", expected=final, actual=None)
+    elif last != final:
+        yield Violation(_issue_path("last_action_id"),
+                        "last_action_id is not the id of the last action",
+                        expected=final, actual=last)
+    first_use: dict[str, int] = {}
+    repeats: dict[str, list[int]] = {}
+    for i, action in enumerate(actions):
+        action_id = action.get("id")
+        if not isinstance(action_id, str) or not action_id:
+            continue
+        if action_id in first_use:
+            repeats.setdefault(action_id, []).append(i)
+        else:
+            first_use[action_id] = i
+    for action_id, again in repeats.items():
+        yield Violation(_issue_path("actions", again[0], "id"),
+                        f"action id {action_id!r} is the id of actions "
+                        f"{', '.join(str(i) for i in [first_use[action_id], *again])}",
+                        expected="a new id for each action", actual=action_id)
+
+
 @rule("IGM-ORDER-001", "The issue refers to this transaction's order, its items and "
       "fulfillments", Severity.CRITICAL,
       spec=f"{_R} (transaction and order refer to real orders); IGM 2.0 errors IGM002-IGM004",
@@ -740,7 +834,7 @@ def _resolutions_v2(issue: dict[str, Any]) -> Iterator[Violation]:
                                 actual=found[1] if found else None)
     accepted: set[str] = set()
     for i, action in items_of(issue, "actions"):
-        code = get(action, "descriptor", "code")
+        code = code_of(action)
         if action.get("ref_type") == "RESOLUTIONS" and not _known(action.get("ref_id"), ids):
             yield Violation(_issue_path("actions", i, "ref_id"),
                             f"{code} refers to a resolution that was not proposed",
@@ -784,6 +878,24 @@ def refund_bounded(ctx: CheckContext) -> Iterator[Violation]:
         elif value > total + Decimal("0.01"):
             yield Violation(path, f"refund {raw} is more than the order total {total}",
                             expected=f"at most {total}", actual=raw)
+
+
+@rule("IGM-RES-003", "An IGM 2.0 issue whose actions propose, accept, reject or apply a "
+      "resolution carries message.issue.resolutions", Severity.MAJOR,
+      spec=f"{_B2} Issue.resolutions, Action.ref_type/ref_id; igm-2.0.0 examples (every "
+      "message whose actions include RESOLUTION_PROPOSED carries the resolutions)",
+      actions=ISSUE_ACTIONS)
+def resolutions_carried(ctx: CheckContext) -> Iterator[Violation]:
+    """Without them the buyer cannot see what it is asked to accept, or what was done."""
+    issue = issue_of(ctx.message)
+    if not issue or not is_v2(ctx.message, issue):
+        return
+    codes = [c for c in _action_codes(issue) if c in RESOLUTION_ACTIONS_V2]
+    if codes and not get_list(issue, "resolutions"):
+        yield Violation(_issue_path("resolutions"),
+                        f"the actions {', '.join(dict.fromkeys(codes))} are about "
+                        "resolutions, but the issue carries none",
+                        expected="the resolutions proposed", actual=issue.get("resolutions"))
 
 
 # -- escalation -----------------------------------------------------------------------------------

@@ -89,6 +89,28 @@ def settlement_type(ctx: CheckContext) -> Iterator[Violation]:
                         expected=sorted(SETTLEMENT_TYPES), actual=kind)
 
 
+@rule("RSF-TYPE-002", "A MISC instruction moves only the NP's own account: its orders carry "
+      "self, never inter_participant", Severity.MAJOR,
+      spec="rsf-2.0.0/components/flows/MISC (\"miscellaneous or self settlements\": from the "
+      f"NP's non operating account to its operating account and its provider's); {_E} (NP-NP "
+      "is the inter-participant type); rsf-2.0.0 examples settle/on_settle misc",
+      actions=["settle", "on_settle", "on_report"])
+def misc_parties(ctx: CheckContext) -> Iterator[Violation]:
+    """An inter-participant leg in a MISC settlement is money the counterparty never owed."""
+    if _refused(ctx.message):
+        return
+    settlement = _settlement(ctx.message)
+    if settlement.get("type") != "MISC":
+        return
+    for i, order in items_of(settlement, "orders"):
+        if "inter_participant" in order:
+            yield Violation(_path("settlement", "orders", i, "inter_participant"),
+                            "a MISC order carries an inter-participant part; only NP-NP "
+                            "settlements move money between participants",
+                            expected="self (and provider) only",
+                            actual=order.get("inter_participant"))
+
+
 @rule("RSF-SETTLE-001", "on_settle answers its settle: same settlement type and id, the same "
       "orders and the same collector and receiver apps", Severity.CRITICAL,
       spec=f"{_R} (settle/on_settle ids match); {_B} /on_settle", actions=["on_settle"])
