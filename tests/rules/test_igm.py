@@ -176,3 +176,13 @@ def test_junk_anywhere_never_makes_an_igm_rule_raise(version: str, step: str) ->
             crashes += [f"{path}={junk!r}: {f.message}" for f in check(flow, step, version)
                         if f.rule_id == "HARNESS-001"]
     assert crashes == []
+
+
+def test_v2_actions_after_the_issue_updated_at_and_millisecond_stamping_are_accepted() -> None:
+    """The official IGM 2.0 example FLow1/on_issue2 appends PROCESSING 10 s after the issue's
+    updated_at; senders stamp issue.updated_at a few ms after context.timestamp."""
+    flow = build("v2")
+    at(flow["on_issue"], *ISSUE)["updated_at"] = stamp(10.4)
+    at(flow["on_issue_resolved"], *ISSUE)["updated_at"] = stamp(40.503)
+    for step in ("on_issue", "on_issue_resolved"):
+        assert [f.path for f in check(flow, step, "v2") if f.rule_id == "IGM-TIME-001"] == []

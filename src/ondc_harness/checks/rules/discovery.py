@@ -1430,7 +1430,11 @@ def variant_parent(ctx: CheckContext) -> Iterator[Violation]:
             if parent in (MISSING, None, "") or item_kind(item) == "customization":
                 continue
             if not member(parent, groups):
+                other = member(parent, str_values(c.get("id") for _, c in
+                                                  items_of(provider, "categories")))
                 yield Violation(ppath(p, "items", i, "parent_item_id"),
+                                "parent_item_id names a category whose type tag is not "
+                                "variant_group" if other else
                                 "parent_item_id is not a variant_group of this provider",
                                 expected=sorted(groups), actual=parent)
 
