@@ -32,7 +32,14 @@ from pathlib import Path
 from typing import Any
 
 from ondc_harness.checks.catalog import CATALOG, load_all
-from ondc_harness.logs import FlowReport, LoadResult, check_flows, check_path, iter_folders
+from ondc_harness.logs import (
+    FlowReport,
+    LoadResult,
+    check_flows,
+    check_path,
+    iter_folders,
+    load_folder,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_LOGS = REPO.parent / "shared" / "ondc" / "real-logs"
@@ -123,6 +130,39 @@ KNOWN: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.I), why) for p, wh
     (r"Reverse Geocoding",
      "not implemented by design: needs a reverse-geocoding service; the offline checker "
      "makes no network calls"),
+    (r"code should have \d:(EAN|ISBN|GTIN|HSN|UPC) as a value",
+     "official stricter than the spec: it demands one code type per domain (1:EAN for "
+     "RET10/16/18, 3:GTIN for RET14/15, 4:HSN for RET12), while the on_search notes make "
+     "descriptor.code optional with any type 1 EAN, 2 ISBN, 3 GTIN, 4 HSN, 5 UPC, 6 others "
+     "(on_search_Grocery.yaml [^24], on_search_Home&Kitchen.yaml [^20]) and the 1.2.5 RET10 "
+     "validator accepts ^(1|5): (ITEMS_DESCRIPTOR_CODE); the flagged codes (4:940161, "
+     "5:SKU34528, ...) are well-formed for their own type, which RET-CAT-053 checks"),
+    (r"No items are mapped with the given category_id",
+     "official false alarm: the menu it names is used by items as \"<menu id>:<sequence>\" "
+     "(on_search_F&B.yaml [^42]): mid11016:1…3 (Buynxt), M10002:1…4 (nStore); it fails only on "
+     "alphanumeric menu ids (numeric ones, Xpress F&B's \"5\", pass), and its one error key "
+     "per provider keeps the last menu of a catalogue whose every menu is mapped"),
+    (r"Invalid attribute for item with category id",
+     "official stricter than the spec: its category→attribute table is an external "
+     "spreadsheet (on_search_BPC.yaml [^7]); item attributes are optional discoverability "
+     "aids ([^9]) and colour_name is a recognised attribute code (1.2.5 "
+     "TAGS_ATTRIBUTE_COLOUR_NAME)"),
+    (r"Support for variants is mandatory, categories must be present",
+     "official stricter than the spec: a catalogue of standalone items has no variant groups "
+     "and needs no categories; variants \"may be used\" (retail-1.2/docs/variants.md) and the "
+     "official examples on_search_BPC.yaml and on_search_Electronics_*.yaml carry none"),
+    (r"Duplicate varient found for item",
+     "official false alarm: the two items of variant group 404e4ff4… (638, 639; KNS_Retail "
+     "Flow 3) differ in the attribute the group varies by (item.tags.attribute.material: "
+     "steel vs wood) and in price; the same pair passes in the Flow 1 catalogue"),
+    (r"provider\.locations\[0\]\.id \S+ mismatches in /on_search and /select",
+     "official false alarm: it compares select's store with the provider's first on_search "
+     "location only; 674ecbc6… (Lekhha Flow 6) is the provider's second location, where the "
+     "selected items are (RULES-REFERENCE.md select: location exists in on_search)"),
+    (r"TAT \(O2D\) in /on_select can't be equal to",
+     "official false alarm: the flow's catalogue (Xpress f&b Flow 1 on_search) gives the item "
+     "time_to_ship PT30M and on_select's TAT is PT60M, greater as required (RULES-REFERENCE.md "
+     "on_select: TAT > time_to_ship); the identical on_select of Flows 2 and 3 passes"),
     (r"JSON cannot be empty|Missing required data",
      "covered for step files (FILE-PAYLOAD-001, FILE-JSON-001); an empty slot inside a "
      "validator input bundle is skipped by design (bundles carry slots for unused steps)"),
@@ -384,7 +424,23 @@ def harness_reports(verdict: Path, value: Any, part: LoadResult,
     beside = matching_folder(verdict)
     if beside is None:
         return None
+    shared = shared_catalogue(beside, value)
+    if shared:
+        files = [*shared, *sorted(p for p in beside.iterdir() if p.is_file())]
+        loaded = load_folder(beside, files, str(beside))
+        return f"{_relative(beside, root)} + its parent's catalogue", check_flows(loaded)
     return _relative(beside, root), check_path(beside)[0]
+
+
+def shared_catalogue(folder: Path, verdict: Any) -> list[Path]:
+    """The search/on_search files of ``folder``'s parent, when the verdict judged a catalogue
+    and ``folder`` has none: some bundles keep one catalogue beside the order flows that used
+    it (nStore ``F&B-logs/on_search.json`` for every ``F&B-logs/<flow>/``)."""
+    judged = any(o.action in ("search", "on_search") for o in official_findings(verdict))
+    if not judged or any("search" in p.name.lower() for p in folder.iterdir() if p.is_file()):
+        return []
+    return sorted(p for p in folder.parent.iterdir()
+                  if p.is_file() and p.suffix == ".json" and "search" in p.name.lower())
 
 
 def _harness_action(action: str, file: str | None) -> str:

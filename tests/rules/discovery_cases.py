@@ -208,8 +208,8 @@ def rich_catalogue() -> Json:
     }}
 
 
-def _ctx(action: str, message_id: str, seconds: float) -> Json:
-    return {"domain": "ONDC:RET11", "action": action, "country": "IND", "city": "std:080",
+def _ctx(action: str, message_id: str, seconds: float, city: str = "std:080") -> Json:
+    return {"domain": "ONDC:RET11", "action": action, "country": "IND", "city": city,
             "core_version": "1.2.5", "bap_id": BAP_ID, "bap_uri": BAP_URI,
             **({} if action == "search" else {"bpp_id": BPP_ID, "bpp_uri": BPP_URI}),
             "transaction_id": TXN, "message_id": message_id, "timestamp": stamp(seconds),
@@ -223,12 +223,14 @@ def rich_flow() -> Flow:
     """build_flow() with the rich catalogue, plus an incremental refresh (see INC_STEPS)."""
     flow = build_flow()
     flow["on_search"]["message"] = rich_catalogue()
-    flow["search_inc"] = {"context": _ctx("search", INC_MESSAGE_ID, 5), "message": {"intent": {
+    flow["search_inc"] = {"context": _ctx("search", INC_MESSAGE_ID, 5, "*"),
+                          "message": {"intent": {
         "payment": copy.deepcopy(flow["search"]["message"]["intent"]["payment"]),
         "tags": [tg("catalog_inc", start_time=T0, end_time=stamp(4))]}}}
     changed = cola("I2", "500 ml", "millilitre", "500", "38.00", "45.00", "8901234567890")
     changed["time"] = {"label": "enable", "timestamp": stamp(4)}
-    flow["on_search_inc"] = {"context": _ctx("on_search", INC_MESSAGE_ID, 5.5), "message": {
+    flow["on_search_inc"] = {"context": _ctx("on_search", INC_MESSAGE_ID, 5.5, "*"),
+                             "message": {
         "catalog": {"bpp/providers": [{"id": "P1", "locations": [{"id": "L1", "time": {
             "label": "close", "timestamp": stamp(4),
             "range": {"start": stamp(4), "end": "2025-05-23T09:00:00.000Z"}}}],
@@ -408,6 +410,8 @@ ITEMS = [
          on_search("items", 4, "category_id", value="RET10-1017"), "grocery code in F&B"),
     Case("RET-CAT-059", "on_search", f"{P}.items[4].category_ids[0]",
          on_search("items", 4, "category_ids", 0, value="CG1:2"), "a group as menu"),
+    Case("RET-CAT-082", "on_search", f"{P}.items[0]",
+         deleter("on_search", *PROV, "items", 0, "category_ids"), "pizza in no menu"),
     Case("RET-CAT-060", "on_search", f"{P}.items[4].parent_item_id",
          on_search("items", 4, "parent_item_id", value="VG9"), "unknown variant group"),
     Case("RET-CAT-061", "on_search", f"{P}.items[5]",
@@ -480,6 +484,12 @@ INCREMENTAL = [
          INC_STEPS),
     Case("RET-CAT-078", "on_search_inc", P + ".categories",
          setter("on_search_inc", *INC, "categories", value=[{"id": "CG1"}]), "groups resent",
+         INC_STEPS),
+    Case("RET-CAT-083", "search_inc", "$.context.city",
+         setter("search_inc", "context", "city", value="std:080"), "city-coded catalog_inc",
+         INC_STEPS),
+    Case("RET-CAT-084", "on_search_inc", "$.context.city",
+         setter("on_search_inc", "context", "city", value="std:080"), "city-coded change set",
          INC_STEPS),
 ]
 

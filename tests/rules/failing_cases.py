@@ -82,6 +82,8 @@ CONTEXT = [
     Case("CTX-TTL-001", "on_select", "$.context.ttl", ctx("on_select", "ttl", "30 seconds"),
          "not a duration"),
     Case("CTX-TTL-002", "select", "$.context.ttl", ctx("select", "ttl", "PT60S"), "PT60S"),
+    Case("CTX-TTL-002", "on_search", "$.context.ttl", ctx("on_search", "ttl", "PT30M"),
+         "on_search PT30M"),
     Case("CTX-TTL-003", "search", "$.context.ttl", deleter("search", "context", "ttl"),
          "search without ttl"),
     Case("CTX-TTL-004", "on_select", "$.context.timestamp", ctx("on_select", "timestamp",

@@ -324,15 +324,20 @@ def ttl_format(ctx: CheckContext) -> Iterator[Violation]:
                         expected="a duration like PT30S", actual=context.get("ttl"))
 
 
-@rule("CTX-TTL-002", "ttl is PT30S on Retail 1.2 requests, where present", Severity.MINOR,
-      spec=f"{_P} Message envelope (Retail 1.2 fixes ttl at PT30S)",
-      actions=_RETAIL_REQUESTS, versions=sorted(_RETAIL_VERSIONS), domains=RETAIL)
+@rule("CTX-TTL-002", "ttl is PT30S on Retail 1.2 requests and their callbacks, where present",
+      Severity.MINOR, spec=f"{_P} Message envelope (Retail 1.2 fixes ttl at PT30S); {_R} On "
+      "every message (ttl is PT30S where present); the Retail 1.2 examples' on_search, "
+      "on_status, on_cancel and on_track contexts carry PT30S",
+      actions=[*_RETAIL_REQUESTS, *(f"on_{a}" for a in _RETAIL_REQUESTS)],
+      versions=sorted(_RETAIL_VERSIONS), domains=RETAIL)
 def ttl_thirty_seconds(ctx: CheckContext) -> Iterator[Violation]:
-    """Retail 1.2 fixes the request ttl; a longer one lets a late callback look on time."""
+    """Retail 1.2 fixes the request ttl; a longer one lets a late callback look on time.  A
+    callback's context ttl, where it gives one, is the same contract value (an on_search
+    stamped PT30M is answering a different contract)."""
     context = ctx.message.context
     ttl = context.get("ttl")
     if "ttl" in context and is_duration(ttl) and ttl != "PT30S":
-        yield Violation(_here("ttl"), "Retail 1.2 requests carry ttl PT30S",
+        yield Violation(_here("ttl"), "Retail 1.2 messages carry ttl PT30S",
                         expected="PT30S", actual=ttl)
 
 

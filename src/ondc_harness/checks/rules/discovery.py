@@ -1415,6 +1415,29 @@ def menu_refs(ctx: CheckContext) -> Iterator[Violation]:
                                     expected=[f"{m}:<n>" for m in sorted(menus)], actual=ref)
 
 
+@rule("RET-CAT-082", "An item (type item) of a provider with custom menus names its menu in "
+      "category_ids", Severity.MINOR, spec=f"{_FB} [^42] (item assigned to custom menu: "
+      f"\"custom menu item id:display sequence\"); {_DSL} ITEMS_CATEGORY_IDS (full catalogue)",
+      actions=["on_search"], domains=RETAIL)
+def menu_placement(ctx: CheckContext) -> Iterator[Violation]:
+    """A dish outside every menu of a menu-driven store is left out of the menu the buyer app
+    shows.  Customisations (type customization) and untyped 1.2.0 items are not checked;
+    an incremental refresh resends items without their menus."""
+    if not _is_full(ctx):
+        return
+    for p, provider in providers(ctx.payload):
+        menus = str_values(c.get("id") for _, c in items_of(provider, "categories")
+                           if category_kind(c) == "custom_menu")
+        if not menus:
+            continue
+        for i, item in items_of(provider, "items"):
+            if item_kind(item) == "item" and not get_list(item, "category_ids"):
+                yield Violation(ppath(p, "items", i), f"item {item.get('id')!r} is in no "
+                                "custom menu (no category_ids)",
+                                expected=[f"{m}:<n>" for m in sorted(menus)][:5],
+                                actual=item.get("category_ids"))
+
+
 @rule("RET-CAT-060", "An item's parent_item_id names a variant_group category of its provider",
       Severity.MINOR, spec=f"{_GROCERY} [^23] (matches id for variant_group definition); "
       "retail-1.2/docs/variants.md", actions=["on_search"], domains=RETAIL)
@@ -2009,6 +2032,41 @@ def inc_item_record(ctx: CheckContext) -> Iterator[Violation]:
                 yield Violation(ppath(p, "items", i), f"item {item.get('id')!r} is sent without "
                                 f"{', '.join(missing)}", expected=list(_ITEM_RECORD),
                                 actual=sorted(item))
+
+
+_INC_EXAMPLES = ("retail-1.2/Examples/B2C/search/incremental_catalog_refresh_{one_time,regular}"
+                 "_push.yaml and on_search/incremental_catalog_refresh_*.yaml (context.city '*')")
+
+
+def _city_not_star(message: Message) -> Iterator[Violation]:
+    city = message.context.get("city", MISSING)
+    if city is not MISSING and city != "*":
+        yield Violation(json_path("context", "city"), "an incremental catalogue refresh is "
+                        "not city-specific", expected="*", actual=city)
+
+
+@rule("RET-CAT-083", "A catalog_inc search (incremental refresh request) has context.city \"*\"",
+      Severity.MINOR, spec=f"{_INC_DOC} (pushed to every buyer NP that asked, across cities); "
+      f"{_INC_EXAMPLES}", actions=["search"], domains=RETAIL)
+def inc_search_city(ctx: CheckContext) -> Iterator[Violation]:
+    """Incremental refresh covers the seller's whole catalogue; a city in the request makes the
+    gateway route it, and the seller answer it, as an ordinary city search."""
+    if has_catalog_inc(ctx.message):
+        yield from _city_not_star(ctx.message)
+
+
+@rule("RET-CAT-084", "An on_search answering an incremental refresh request has context.city "
+      "\"*\"", Severity.MINOR, spec=f"{_INC_DOC}; {_INC_EXAMPLES}; {_DSL} "
+      "ON_SEARCH_INCREMENTAL_CATALOG (city '*' is what marks the incremental on_search)",
+      actions=["on_search"], domains=RETAIL)
+def inc_on_search_city(ctx: CheckContext) -> Iterator[Violation]:
+    """The answer to (or a push after) a catalog_inc search: a buyer app that tells full
+    catalogues from changes by city '*' (as the 1.2.5 validator does) would take a city-coded
+    change set for a whole catalogue and drop every item it leaves out."""
+    search = answered_request(ctx) or next(
+        (m for m in reversed(earlier(ctx)) if m.action == "search"), None)
+    if search is not None and has_catalog_inc(search):
+        yield from _city_not_star(ctx.message)
 
 
 # --- the catalogue as the request rules read it --------------------------------------------------
