@@ -379,6 +379,8 @@ CATEGORIES = [
          on_search("categories", 0, "tags", 2, "list", 0, "value", value="first"), "rank first"),
     Case("RET-CAT-046", "on_search", f"{P}.categories[3].tags[1].list[0].value",
          on_search("categories", 3, "tags", 1, "list", 0, "value", value="size"), "bare size"),
+    Case("RET-CAT-085", "on_search", f"{P}.categories[0].id",
+         on_search("categories", 0, "id", value="menu-1"), "hyphen in the id"),
 ]
 
 ITEMS = [

@@ -12,6 +12,7 @@ are then not checked (nothing to check them against).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -23,6 +24,7 @@ from ondc_harness.checks.rules._common import RETAIL, member, numeric, str_value
 
 _R = "RULES-REFERENCE.md"
 _FLOW = "automation-1.2.5/RET11-1.2.5/flows/F&B/FULL_CATALOG.yaml"
+_CATEGORY_ID = re.compile(r"[A-Za-z0-9]{1,12}")
 PROVIDERS = "bpp/providers"
 
 
@@ -125,3 +127,22 @@ def item_price(ctx: CheckContext) -> Iterator[Violation]:
                                 f"price of item {item.get('id')!r} exceeds its maximum_value "
                                 f"{price['maximum_value']}", expected=f"≤ {price['maximum_value']}",
                                 actual=price["value"])
+
+
+@rule("RET-CAT-085", "Provider category ids (custom menus, customisation and variant groups) are "
+      "alphanumeric, up to 12 characters", Severity.MINOR,
+      spec="retail-1.2/notes/on_search/on_search_F&B.yaml [^19], [^27] (unique id for custom "
+      "category: alphanumeric & up to 12 characters); automation-1.2.5/RET10-1.2.5/validations/"
+      "index.yaml on_search CATEGORIES_ID (^[a-zA-Z0-9]{1,12}$)",
+      actions=["on_search"], domains=RETAIL)
+def category_id_format(ctx: CheckContext) -> Iterator[Violation]:
+    """Minor: the id is a reference, and items, offers and tags that name it still resolve (the
+    reference rules check that); the format is a convention the spec states for buyer apps that
+    store and display these ids.  Ids that are not strings are the schema's."""
+    for p, provider in _providers(ctx):
+        for c, category in items_of(provider, "categories"):
+            cid = category.get("id")
+            if isinstance(cid, str) and not _CATEGORY_ID.fullmatch(cid):
+                yield Violation(_path(p, "categories", c, "id"),
+                                f"category id {cid!r} is not alphanumeric up to 12 characters",
+                                expected="1–12 letters or digits", actual=cid)
