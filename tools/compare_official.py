@@ -259,11 +259,12 @@ KNOWN: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.I), why) for p, wh
      "covered for step files (FILE-PAYLOAD-001, FILE-JSON-001); an empty slot inside a "
      "validator input bundle is skipped by design (bundles carry slots for unused steps)"),
     # Retail order flow (Lekhha and others), each family read against its payloads.
-    (r"^onInitPriceErr\S* Quoted Price in /on_init .* does not match with the quoted price in "
-     r"/on_select",
+    (r"^(onInitPriceErr|quoteErr)\S* Quoted Price in /(on_init|confirm|on_confirm) .* does not "
+     r"match with the quoted price in /on_select",
      "official false alarm: on_select priced all its fulfillment options (Lekhha: 12 identical "
-     "Delivery options) and init picked one; on_init's total is on_select's minus exactly the "
-     "lines of the options not chosen (2907.80 - 11 x 140.65 = 1360.65), as in the official "
+     "Delivery options) and init picked one; on_init's total, kept by confirm and on_confirm, "
+     "is on_select's minus exactly the lines of the options not chosen (2907.80 - 11 x 140.65 "
+     "= 1360.65; Flow 6: 8491.88 - 11 x 381.05 = 4300.33), as in the official "
      "example automation-1.2.5/RET11-1.2.5/flows/F&B/BUYER_DELIVERY.yaml (on_select 365.45, "
      "on_init 265.45); RET-XSTEP-004 compares the lines that remain"),
     (r"^seller(Gps|Name)Err store (gps location|name)",
