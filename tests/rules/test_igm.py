@@ -186,3 +186,34 @@ def test_v2_actions_after_the_issue_updated_at_and_millisecond_stamping_are_acce
     at(flow["on_issue_resolved"], *ISSUE)["updated_at"] = stamp(40.503)
     for step in ("on_issue", "on_issue_resolved"):
         assert [f.path for f in check(flow, step, "v2") if f.rule_id == "IGM-TIME-001"] == []
+
+
+def test_an_igm_2_issue_may_carry_the_retail_core_version() -> None:
+    """igm-2.0.0 examples FLow1: Retail issues in the 2.0 shape with core_version 1.2.0."""
+    flow = build("v2")
+    for step in flow:
+        if "issue" in step:
+            flow[step]["context"].pop("version", None)
+            flow[step]["context"]["core_version"] = "1.2.0"
+    found = [f.one_line() for step in flow if "issue" in step
+             for f in check(flow, step, "v2") if f.rule_id == "IGM-CTX-001"]
+    assert found == []
+
+
+def test_the_mock_sellers_counterparty_type_and_an_identical_repeated_actor_are_accepted() -> None:
+    """The Pramaan mock seller names itself TRANSACTION_COUNTERPARTY_NP and buyer apps echo
+    its actor; an actor listed twice identically confuses no reference.  Two different actors
+    under one id still do."""
+    flow = build("v2")
+    for step in ("on_issue", "on_issue_resolved"):
+        actors = at(flow[step], *ISSUE, "actors")
+        for actor in actors:
+            if actor["type"] == "COUNTERPARTY_NP":
+                actor["type"] = "TRANSACTION_COUNTERPARTY_NP"
+        actors.append(copy.deepcopy(actors[0]))
+        assert [f.one_line() for f in check(flow, step, "v2")
+                if f.rule_id in ("IGM-ACTOR-001", "IGM-ACTOR-003")] == []
+    actors = at(flow["on_issue"], *ISSUE, "actors")
+    actors[-1]["type"] = "INTERFACING_NP"
+    assert [f.rule_id for f in check(flow, "on_issue", "v2")
+            if f.rule_id == "IGM-ACTOR-001"] == ["IGM-ACTOR-001"]

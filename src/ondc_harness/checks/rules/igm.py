@@ -82,6 +82,8 @@ ACTION_CODES_V2: Final = frozenset({
 ACTOR_TYPES_V2: Final = frozenset({
     "INTERFACING_NP", "COUNTERPARTY_NP", "CASCADED_NP", "PROVIDER", "AGENT", "CONSUMER",
     "INTERFACING_NP_GRO", "COUNTERPARTY_NP_GRO", "CASCADED_NP_GRO"})
+MOCK_COUNTERPARTY: Final = "TRANSACTION_COUNTERPARTY_NP"
+"""The Pramaan mock seller's actor type for COUNTERPARTY_NP; buyer apps under test echo it."""
 RESPONDENT_ACTOR_TYPES_V2: Final = frozenset({
     "COUNTERPARTY_NP", "CASCADED_NP", "COUNTERPARTY_NP_GRO", "CASCADED_NP_GRO", "PROVIDER",
     "AGENT"})
@@ -313,18 +315,19 @@ def actors(ctx: CheckContext) -> Iterator[Violation]:
     if not issue:
         return
     if is_v2(ctx.message, issue):
-        seen: set[str] = set()
+        seen: dict[str, dict[str, Any]] = {}
         for i, actor in items_of(issue, "actors"):
             actor_id, kind = actor.get("id"), actor.get("type")
             if not isinstance(actor_id, str) or not actor_id:
                 yield Violation(_issue_path("actors", i, "id"), "actor without an id",
                                 expected="a non-empty id", actual=actor_id)
-            elif actor_id in seen:
-                yield Violation(_issue_path("actors", i, "id"), f"actor id {actor_id} repeated",
+            elif actor_id in seen and seen[actor_id] != actor:
+                yield Violation(_issue_path("actors", i, "id"),
+                                f"actor id {actor_id} names two different actors",
                                 expected="unique actor ids", actual=actor_id)
             else:
-                seen.add(actor_id)
-            if not _is(kind, ACTOR_TYPES_V2):
+                seen[actor_id] = actor  # an identical copy repeats, it does not confuse
+            if not _is(kind, ACTOR_TYPES_V2) and kind != MOCK_COUNTERPARTY:
                 yield Violation(_issue_path("actors", i, "type"),
                                 f"actor type {kind!r} is not an IGM 2.0 actor type",
                                 expected=sorted(ACTOR_TYPES_V2), actual=kind)
@@ -424,7 +427,7 @@ def respondent_acts(ctx: CheckContext) -> Iterator[Violation]:
                 yield Violation(_issue_path("respondent_ids"), "the callback names no respondent",
                                 expected="the respondent's actor id", actual=ids)
             for i, rid in enumerate(ids):
-                if isinstance(rid, str) and rid in kinds \
+                if isinstance(rid, str) and rid in kinds and kinds[rid] != MOCK_COUNTERPARTY \
                         and not _is(kinds[rid], RESPONDENT_ACTOR_TYPES_V2):
                     yield Violation(_issue_path("respondent_ids", i),
                                     f"respondent {rid} is a {kinds[rid]} actor",
@@ -938,16 +941,21 @@ def gro_named(ctx: CheckContext) -> Iterator[Violation]:
 
 
 @rule("IGM-CTX-001", "The context version matches the IGM shape (1.0 payloads with 1.0.0, "
-      "2.0 payloads with 2.0.0)", Severity.MINOR,
-      spec=f"{_B1} info.version 1.0.0; {_B2} info.version 2.0.0", actions=IGM_ACTIONS)
+      "2.0 payloads with 2.0.0 or the Retail core version 1.2.x)", Severity.MINOR,
+      spec=f"{_B1} info.version 1.0.0; {_B2} info.version 2.0.0; igm-2.0.0 examples FLow1 "
+      "(Retail issues carry core_version 1.2.0)", actions=IGM_ACTIONS)
 def version_matches(ctx: CheckContext) -> Iterator[Violation]:
-    """The receiver picks the schema by version; a 2.0 body labelled 1.0.0 fails it."""
+    """The receiver picks the schema by version; a 2.0 body labelled 1.0.0 fails it.
+
+    IGM 2.0 context's version is "the Beckn core API specification being used": the official
+    Retail examples (FLow1) send 2.0 issues with core_version 1.2.0, the order's version."""
     issue = issue_of(ctx.message)
     version = ctx.message.version
     if not issue or not version:
         return
-    wanted = "2." if is_v2(ctx.message, issue) else "1."
-    if not version.startswith(wanted):
+    v2 = is_v2(ctx.message, issue)
+    wanted = "2." if v2 else "1."
+    if not version.startswith(wanted) and not (v2 and version.startswith("1.2.")):
         key = "version" if "version" in ctx.message.context else "core_version"
         yield Violation(json_path("context", key), f"an IGM {wanted}0 payload with version "
                         f"{version}", expected=f"{wanted}0.0", actual=version)
