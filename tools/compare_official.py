@@ -324,6 +324,54 @@ KNOWN: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.I), why) for p, wh
      "RET-POST-041 and RET-POST-050 check"),
 ]]
 
+# Harness-only findings reviewed rule by rule against the real-logs payloads and the spec:
+# rule id → verdict (false positives found are fixed in the rule, with a test of the shape).
+REVIEWED: dict[str, str] = {
+    "CTX-ID-003": "reviewed 2026-11-24: false positive fixed (discovery under another "
+                  "transaction, often by the Pramaan mock buyer, was compared with the order); "
+                  "the rest real: callbacks echo a changed bap_uri (path dropped, callback URL, "
+                  "prod URL for a preprod search)",
+    "RET-LIFE-003": "reviewed 2026-11-24: false positives fixed (moved F&B lines without "
+                    "parent_item_id, empty vs missing parent, returned units left on the "
+                    "delivered fulfillment as 1.2.5 and the Pramaan mock do, on_update without "
+                    "items); the rest real: cancelled/returned units vanish (Cancel lines at 0 "
+                    "or absent, RTO fulfillment without id, delivery count cut with no Return "
+                    "line) or stay on the delivery of a Cancelled order",
+    "RET-CAT-069": "reviewed 2026-11-24: false positives fixed (nutrition/additives info is "
+                   "optional in the 1.2.5 attributes; NA licence fields); the rest real: "
+                   "licence numbers in words ('Check package', 'Please Refer to Label', "
+                   "'fssai license 19') or short numbers",
+    "RET-CAT-079": "reviewed 2026-11-24: false positive fixed (Grocery statutory attributes "
+                   "are optional: only Health & Wellness, whose notes ask for a back image or "
+                   "the text details, is checked; a back image suffices); the rest real: RET18 "
+                   "barcoded items with neither",
+    "RET-CAT-060": "reviewed 2026-11-24: real defects: parent_item_id names no category "
+                   "(ids truncated or unknown) or a category whose type tag is written "
+                   "{code: attr, value: variant_group} (message now says so)",
+    "RET-CAT-056": "reviewed 2026-11-24: real defects: consumer care without a name, or with "
+                   "a placeholder email (…@email1.com1)",
+    "IGM-STATUS-001": "reviewed 2026-11-24: real defects after the IGM rule updates: 1.0 "
+                      "issue status PROCESSING, complainant_action CLOSED for CLOSE",
+    "IGM-TIME-001": "reviewed 2026-11-24: false positives fixed (IGM 2.0 actions later than "
+                    "the issue's updated_at, as the official 2.0 example on_issue2; updated_at "
+                    "a few ms after context.timestamp); the rest real: actions/resolutions "
+                    "dated before created_at (template dates, OPEN before creation), "
+                    "created_at reset on close, updated_at before created_at",
+    "CTX-TTL-004": "reviewed 2026-11-24: real defects: callbacks stamped beyond PT30S (full "
+                   "catalogue on_search minutes late, on_confirm 36 s) or later pushes reusing "
+                   "the request's message_id (on_update return stages, which 1.2.0 gives new "
+                   "message ids)",
+    "IGM-CTX-001": "reviewed 2026-11-24: false positive fixed: IGM 2.0 issues carry the Retail "
+                   "core_version 1.2.0, as the official 2.0 FLow1 examples do",
+    "IGM-ACTOR-001": "reviewed 2026-11-24: false positives fixed (the Pramaan mock seller's "
+                     "TRANSACTION_COUNTERPARTY_NP echoed by buyer apps; an actor listed twice "
+                     "identically); the rest real: one id for two different actors, 1.0 or "
+                     "lower-case actor types",
+    "IGM-ACTOR-003": "reviewed 2026-11-24: false positive fixed (mock seller's actor type); "
+                     "the rest real: on_issue without respondent_ids (every official 2.0 "
+                     "on_issue has them), respondents typed with the 1.0 enum",
+}
+
 
 @dataclass(frozen=True)
 class Official:
@@ -696,10 +744,13 @@ def extra_rows(flows: list[FlowComparison]) -> list[str]:
     """Harness findings on topics the official tool was silent about, per rule: the list
     rule authors review for false positives."""
     extra = Counter(h.rule for f in flows for h in f.extra())
-    rows = ["| rule | findings the official tool did not report | title |", "|---|---:|---|"]
+    rows = ["| rule | findings the official tool did not report | title | review |",
+            "|---|---:|---|---|"]
     for rule, count in sorted(extra.items(), key=lambda kv: (-kv[1], kv[0])):
         title = CATALOG[rule].title if rule in CATALOG else ""
-        rows.append(f"| {rule} | {count} | {title.replace('|', '/')} |")
+        review = REVIEWED.get(rule, "not reviewed")
+        rows.append(f"| {rule} | {count} | {title.replace('|', '/')} | "
+                    f"{review.replace('|', '/')} |")
     return rows
 
 
