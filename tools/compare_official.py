@@ -370,6 +370,19 @@ REVIEWED: dict[str, str] = {
     "IGM-ACTOR-003": "reviewed 2026-11-24: false positive fixed (mock seller's actor type); "
                      "the rest real: on_issue without respondent_ids (every official 2.0 "
                      "on_issue has them), respondents typed with the 1.0 enum",
+    "IGM-STATUS-003": "reviewed 2026-11-24: false positive fixed (an IGM 2.0 status behind "
+                      "its latest status action, the official 2.0 examples' own shape: "
+                      "Flow3 on_issue2, TRV); the rest real: 2.0 status ahead of its actions, "
+                      "1.0 trails out of order or not closed by CLOSE",
+    "IGM-RES-001": "reviewed 2026-11-24: real defects: 1.0 code NO-ACTION in 2.0 payloads, "
+                   "refunds without REFUND_AMOUNT, NO-ACTION/REPLACEMENT with a refund, "
+                   "resolution actions referring to resolutions never proposed or parents "
+                   "not listed",
+    "RET-REQ-013": "reviewed 2026-11-24: false positive fixed (init compared with an on_select "
+                   "answering another select); the rest real: init merges two customised "
+                   "instances of an F&B item under one parent_item_id",
+    "IGM-CAT-001": "reviewed 2026-11-24: real defects: 1.0 category/sub_category in lower case "
+                   "(fulfillment, flm02) or absent on an issue",
 }
 
 

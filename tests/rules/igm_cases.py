@@ -368,7 +368,7 @@ ALL_CASES = [
     Case("IGM-STATUS-002", "v1", "on_issue_status", f"{IP}.issue_actions.respondent_actions",
          setter("on_issue_status", *RA, value=[]), "respondent actions lost"),
     Case("IGM-STATUS-003", "v2", "on_issue", f"{IP}.status",
-         setter("on_issue", *ISSUE, "status", value="OPEN"), "status behind the trail"),
+         setter("on_issue", *ISSUE, "status", value="RESOLVED"), "status ahead of the trail"),
     Case("IGM-ID-002", "v2", "on_issue", f"{IP}.last_action_id",
          setter("on_issue", *ISSUE, "last_action_id", value="C-1"), "stale last_action_id"),
     Case("IGM-ID-002", "v2", "issue_accept", f"{IP}.last_action_id",

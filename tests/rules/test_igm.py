@@ -217,3 +217,10 @@ def test_the_mock_sellers_counterparty_type_and_an_identical_repeated_actor_are_
     actors[-1]["type"] = "INTERFACING_NP"
     assert [f.rule_id for f in check(flow, "on_issue", "v2")
             if f.rule_id == "IGM-ACTOR-001"] == ["IGM-ACTOR-001"]
+
+
+def test_a_v2_status_behind_its_trail_is_the_official_examples_shape() -> None:
+    """igm-2.0.0 Flow3/on_issue2 answers OPEN after a PROCESSING action."""
+    flow = build("v2")
+    at(flow["on_issue"], *ISSUE)["status"] = "OPEN"
+    assert [f.path for f in check(flow, "on_issue", "v2") if f.rule_id == "IGM-STATUS-003"] == []

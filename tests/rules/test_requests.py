@@ -96,3 +96,14 @@ def test_without_a_catalogue_select_is_not_judged() -> None:
     history_free = copy.deepcopy(flow)
     findings = check(history_free, "select", ("select",))
     assert [f for f in findings if f.rule_id.startswith("RET-REQ-")] == []
+
+
+def test_init_is_not_compared_with_the_answer_to_another_select() -> None:
+    """A recorded flow whose on_select answers an earlier select (another message_id, another
+    cart): the quote of init's cart is not in the log."""
+    flow = rich_flow()
+    flow["on_select"]["context"]["message_id"] = "answer-to-an-earlier-select"
+    flow["on_select"]["message"]["order"]["items"] = flow["on_select"]["message"]["order"][
+        "items"][:1]
+    flow["init"]["message"]["order"]["items"][0]["quantity"] = {"count": 7}
+    assert "RET-REQ-013" not in [f.rule_id for f in check(flow, "init")]

@@ -468,7 +468,11 @@ def _item_drift(old_order: dict[str, Any], new_order: dict[str, Any], source: st
       Severity.CRITICAL, spec=f"{_R} init (items match on_select)", actions=["init"],
       domains=RETAIL)
 def init_items(ctx: CheckContext) -> Iterator[Violation]:
-    """init orders what was quoted; another cart would be priced by a quote nobody gave."""
+    """init orders what was quoted; another cart would be priced by a quote nobody gave.
+
+    An on_select that answers another select than the latest (its message_id is not the
+    select's: a recorded flow missing the answer to the last select) is not the quote of
+    this cart, so it is not compared."""
     on_select = _latest(ctx, "on_select")
     if on_select is None or get(on_select.payload, "error") is not MISSING:
         return
@@ -476,6 +480,9 @@ def init_items(ctx: CheckContext) -> Iterator[Violation]:
     if "items" not in old or "items" not in new:
         return
     select = _latest(ctx, "select")
+    if select is not None and select.message_id and on_select.message_id \
+            and select.message_id != on_select.message_id:
+        return
     if select is not None:  # items on_select added unasked are on_select's defect (XSTEP-008)
         asked = str_values(i.get("id") for _, i in items_of(order_of(select.payload), "items"))
         old = {**old, "items": [i for _, i in items_of(old, "items") if member(i.get("id"),
