@@ -19,6 +19,10 @@ from ondc_harness.wire.mailbox import Inbound
 
 REPO = Path(__file__).resolve().parents[1]
 SCENARIOS = REPO / "scenarios"
+CALLBACK_WAIT_S = 5.0
+"""Default --callback-timeout of these runs: a callback that comes ends the wait at once, so only
+runs where none comes pay it (those pass a short ``timeout``); shorter makes a loaded machine
+look like a participant that never called back."""
 
 
 class FlowRunner:
@@ -28,7 +32,7 @@ class FlowRunner:
         self.report_root = report_root
         self.sessions: list[HarnessSession] = []
 
-    def session(self, *faults: str, timeout: float = 1.0,
+    def session(self, *faults: str, timeout: float = CALLBACK_WAIT_S,
                 on_inbound: Callable[[Inbound], None] | None = None) -> HarnessSession:
         settings = HarnessSettings(report_root=self.report_root, callback_timeout_s=timeout,
                                    faults=faults)
@@ -37,7 +41,7 @@ class FlowRunner:
         self.sessions.append(session)
         return session
 
-    def run(self, scenario_path: Path, *faults: str, timeout: float = 1.0,
+    def run(self, scenario_path: Path, *faults: str, timeout: float = CALLBACK_WAIT_S,
             on_inbound: Callable[[Inbound], None] | None = None,
             ) -> tuple[HarnessSession, FlowRun]:
         session = self.session(*faults, timeout=timeout, on_inbound=on_inbound)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import pytest
 
-from flowkit import REPO, FlowRunner, result, rules
+from flowkit import CALLBACK_WAIT_S, REPO, FlowRunner, result, rules
 from ondc_harness.flow import FlowRun, Outcome
 from ondc_harness.session import HarnessSession
 from ondc_harness.wire.mailbox import Inbound
@@ -24,7 +24,7 @@ Runner = Callable[..., tuple[HarnessSession, FlowRun]]
 
 @pytest.fixture
 def run_forward(flow_runner: FlowRunner) -> Runner:
-    def run(*faults: str, timeout: float = 1.0,
+    def run(*faults: str, timeout: float = CALLBACK_WAIT_S,
             on_inbound: Callable[[Inbound], None] | None = None,
             ) -> tuple[HarnessSession, FlowRun]:
         return flow_runner.run(FORWARD, *faults, timeout=timeout, on_inbound=on_inbound)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from flowkit import REPO, SCENARIOS, FlowRunner, result, serious
+from flowkit import CALLBACK_WAIT_S, REPO, SCENARIOS, FlowRunner, result, serious
 from ondc_harness.flow import FlowRun, Outcome
 from ondc_harness.reference.faults import FAULTS
 from ondc_harness.scenario import load_scenario
@@ -25,7 +25,7 @@ Runner = Callable[..., FlowRun]
 
 @pytest.fixture
 def run_flow(flow_runner: FlowRunner) -> Runner:
-    def run(scenario_path: Path, *faults: str, timeout: float = 1.0) -> FlowRun:
+    def run(scenario_path: Path, *faults: str, timeout: float = CALLBACK_WAIT_S) -> FlowRun:
         return flow_runner.run(scenario_path, *faults, timeout=timeout)[1]
 
     return run

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from flowkit import CALLBACK_WAIT_S, FlowRunner, result, rules, run_whole
 from flowkit import SCENARIOS as ALL_SCENARIOS
-from flowkit import FlowRunner, result, rules, run_whole
 from ondc_harness.checks.findings import Severity
 from ondc_harness.config import HarnessSettings
 from ondc_harness.flow import FlowRun, Outcome
@@ -45,7 +45,7 @@ def clean_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HarnessS
 
 @pytest.fixture
 def run_with_fault(flow_runner: FlowRunner) -> Runner:
-    def run(scenario_file: str, *faults: str, timeout: float = 2.0) -> FlowRun:
+    def run(scenario_file: str, *faults: str, timeout: float = CALLBACK_WAIT_S) -> FlowRun:
         return flow_runner.run(RETAIL / scenario_file, *faults, timeout=timeout)[1]
 
     return run

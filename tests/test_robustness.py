@@ -34,8 +34,12 @@ from ondc_harness.wire.mailbox import Inbound
 REPO = Path(__file__).resolve().parents[1]
 FORWARD = load_scenario(REPO / "scenarios" / "retail" / "forward.yaml")
 STEP = {step.name: index for index, step in enumerate(FORWARD.steps)}
-WAIT_S = 1.0  # --callback-timeout and --request-timeout of these runs
+WAIT_S = 1.0  # --request-timeout of these runs
 """Short waits keep a case around a second; the behaviours do not depend on the length."""
+CALLBACK_WAIT_S = 5.0
+"""--callback-timeout: a callback that comes ends the wait at once, so only the cases where none
+comes pay it; shorter makes a loaded machine (the seller signing its catalogue slowly) look
+like a participant that never called back."""
 
 Start = Callable[..., HarnessSession]
 
@@ -57,7 +61,8 @@ def start(tmp_path: Path, closing: list[threading.Thread]) -> Iterator[Start]:
 
     def start_session(*faults: str, participant: ParticipantConfig | None = None,
                       **overrides: Any) -> HarnessSession:
-        options: dict[str, Any] = {"report_root": tmp_path, "callback_timeout_s": WAIT_S,
+        options: dict[str, Any] = {"report_root": tmp_path,
+                                   "callback_timeout_s": CALLBACK_WAIT_S,
                                    "request_timeout_s": WAIT_S, **overrides}
         session = HarnessSession(HarnessSettings(faults=faults, **options), participant)
         sessions.append(session.start())
@@ -224,7 +229,7 @@ def test_oversized_callback_is_refused_before_it_is_read(start: Start) -> None:
 
 def test_callback_under_a_strangers_transaction_is_named_on_the_waiting_step(
         start: Start) -> None:
-    session = start("unknown_transaction@on_select")
+    session = start("unknown_transaction@on_select", callback_timeout_s=WAIT_S)
     flow = run(session)
     on_select = broke_at(flow, "on_select")
     assert wire_rules(on_select) == {"WIRE-CALLBACK-001", "WIRE-CALLBACK-004"}
