@@ -383,6 +383,56 @@ REVIEWED: dict[str, str] = {
                    "instances of an F&B item under one parent_item_id",
     "IGM-CAT-001": "reviewed 2026-11-24: real defects: 1.0 category/sub_category in lower case "
                    "(fulfillment, flm02) or absent on an issue",
+    "CTX-CITY-001": "reviewed 2026-11-24: real defects: every finding is a city changed within "
+                    "one transaction (search std:080 then order std:0124, select std:022 then "
+                    "init std:080, status/cancel/update in another city); discovery under "
+                    "another transaction is no longer the reference (as CTX-ID-003)",
+    "RET-CAT-022": "reviewed 2026-11-24: real defects: image URLs with a leading space (no URI "
+                   "for a strict client; message now names the padding), empty-string "
+                   "symbol/images placeholders (notes [^25]: send none instead), symbol "
+                   "'non-veg'",
+    "RET-CAT-053": "reviewed 2026-11-24: real defects: 'unknown:' codes, product names as "
+                   "UPC ('5:NAIL PAINT WHITE'), EANs of 1-11 digits or letters, 7/10-digit "
+                   "HSNs, '2:5:600111'",
+    "IGM-ACTOR-004": "reviewed 2026-11-24: false positive fixed (placeholder names "
+                     "buyerapp.com/sellerapp.com::ONDC:RET10 of actors the official IGM mock "
+                     "adds for its side, and their echo by the participant); the rest real: "
+                     "CyberExpert names CONSUMER 'Zionmart', INTERFACING_NP 'Cyber Expert'",
+    "RET-CAT-085": "reviewed 2026-11-24: real defects: every flagged id breaks 'alphanumeric, "
+                   "up to 12' (hyphens/underscores/#: cg-299, V_16_23, SG#1#4650; 13+ chars: "
+                   "Mongo ids, UUIDs, EAN-like numbers)",
+    "RET-CAT-004": "reviewed 2026-11-24: real defects: price above maximum_value (mostly Flow 7 "
+                   "catalogue-rejection tests, the Pramaan mock's maximum_value '0'; also "
+                   "1500 > 1499, 898 > 88)",
+    "RET-TRANS-002": "reviewed 2026-11-24: false positives fixed (a Cancel reusing a Return's "
+                     "id, moves from non-states like Return_Accepted or Accepted that "
+                     "RET-TRANS-001 reports, post-order fulfillments first seen in a flow "
+                     "without on_confirm); the rest real: Return born Liquidated, "
+                     "Liquidated→Return_Rejected, RTO born RTO-Delivered or renamed, RTO "
+                     "become Cancel, delivered→Pending (Retailware: on_cancel stamped as "
+                     "on_confirm)",
+    "RET-CAT-026": "reviewed 2026-11-24: false positive fixed (snapshot a few ms after "
+                   "context.timestamp, now 1 s allowed); the rest real: minutes to hours in "
+                   "the future (timezone slips)",
+    "RET-POST-014": "reviewed 2026-11-24: real defects: misc quote_trail without id (notes "
+                    "[^8]: fulfillment id), title_type written instead of type",
+    "RET-CAT-025": "reviewed 2026-11-24: real defect: location label 'open' in a full "
+                   "catalogue (only incremental refresh may open; RET10 rule set)",
+    "RET-POST-031": "reviewed 2026-11-24: false positive fixed (a full cancel stated in "
+                    "order.cancellation alone, 1.2.0's object); the rest real: part cancels "
+                    "without cancel_request, a Cancel fulfillment copied from the delivery, "
+                    "empty reason_id",
+    "RET-POST-065": "reviewed 2026-11-24: false positive fixed: agent is optional at "
+                    "Agent-assigned (notes on_status [^20], 1.2.5 rule set); only an agent "
+                    "given without name or phone is reported",
+    "RET-REQ-027": "reviewed 2026-11-24: false positives fixed (a collecting buyer app states "
+                   "its own basis/window/withholding in confirm, notes confirm [^16]; "
+                   "settlement_status is no term); the rest real: KiranaPro rewrites the "
+                   "seller's settlement_counterparty seller-app → buyer-app",
+    "RET-XSTEP-011": "reviewed 2026-11-24: false positive fixed (on_search whose catalog is "
+                     "misspelt 'catalogue', Instastack: nothing to compare); the rest real as "
+                     "far as the log shows: Ola Flow3 selects items its transaction's "
+                     "catalogue does not list",
 }
 
 

@@ -64,6 +64,13 @@ def test_select_without_an_on_search_in_the_flow_is_not_checked(flow: Flow) -> N
     assert found(run_rules(Message(flow["select"]), history), "RET-XSTEP-011") == []
 
 
+def test_an_on_search_without_a_catalog_is_no_catalogue_to_select_from(flow: Flow) -> None:
+    """Instastack's on_search spells message.catalogue (the schema's finding); select is not
+    judged against the empty catalogue it seems to hold."""
+    flow["on_search"]["message"] = {"catalogue": flow["on_search"]["message"]["catalog"]}
+    assert found(check(flow, "select"), "RET-XSTEP-011") == []
+
+
 def test_catalogues_over_several_on_search_are_merged(flow: Flow) -> None:
     history = history_before(flow, "select")
     push = copy.deepcopy(flow["on_search"])

@@ -109,6 +109,15 @@ def test_city_reference_is_the_latest_search(flow: Flow) -> None:
         ("CTX-CITY-001", "std:011", "std:080")]
 
 
+def test_city_of_a_discovery_in_another_transaction_is_not_the_reference(flow: Flow) -> None:
+    """A catalogue fetched in another transaction (another city) does not fix the order's."""
+    for step in ("search", "on_search"):
+        flow[step]["context"].update(transaction_id="discovery-transaction", city="std:011")
+    assert [f.one_line() for step in STEPS for f in check(flow, step)] == []
+    flow["on_status"]["context"]["city"] = "std:022"  # a change within the order is still one
+    assert rule_ids(check(flow, "on_status")) == ["CTX-CITY-001"]
+
+
 def test_beckn_1_x_location_context_is_read_for_city_and_country() -> None:
     """RSF 2.0 / B2B carry location.city.code and location.country.code."""
     payload: dict[str, Any] = {

@@ -5,12 +5,14 @@ exact path for each minimal mutation (discovery_cases.py); and they read real-wo
 from __future__ import annotations
 
 import copy
+from datetime import timedelta
 
 import pytest
 from discovery_cases import ALL_CASES, INC_STEPS, Case, check, rich_flow, tg
 from retail_flow import STEPS
 
 from ondc_harness.checks.catalog import load_all
+from ondc_harness.checks.rules._common import parse_timestamp
 from ondc_harness.checks.rules.discovery import CATEGORY_CODES, catalogue_of, gps_problem
 from ondc_harness.message import Message
 
@@ -94,6 +96,28 @@ def test_item_timestamps_are_reported_once_per_provider() -> None:
         item["time"] = {"label": "enable", "timestamp": "2025-05-23T09:00:00.000Z"}
     late = [f for f in check(flow, "on_search") if f.rule_id == "RET-CAT-026"]
     assert len(late) == 1 and "5 more items" in late[0].message
+
+
+def test_an_image_url_padded_with_a_space_is_named_as_such() -> None:
+    flow = rich_flow()
+    item = flow["on_search"]["message"]["catalog"]["bpp/providers"][0]["items"][0]
+    item["descriptor"]["images"] = [" https://cdn.example.com/1.jpg"]
+    assert [f.message for f in check(flow, "on_search") if f.rule_id == "RET-CAT-022"] == [
+        "image is an http(s) URL padded with whitespace"]
+
+
+def test_a_snapshot_stamped_milliseconds_after_the_context_is_accepted() -> None:
+    """Real catalogues stamp the provider a few ms after context.timestamp (built, then sent)."""
+    flow = rich_flow()
+    provider = flow["on_search"]["message"]["catalog"]["bpp/providers"][0]
+    sent = parse_timestamp(flow["on_search"]["context"]["timestamp"])
+    assert sent is not None
+    provider["time"] = {"label": "enable",
+                        "timestamp": (sent + timedelta(milliseconds=5)).isoformat()}
+    assert [f for f in check(flow, "on_search") if f.rule_id == "RET-CAT-026"] == []
+    provider["time"]["timestamp"] = (sent + timedelta(minutes=10)).isoformat()
+    assert [f.path for f in check(flow, "on_search") if f.rule_id == "RET-CAT-026"] == [
+        "$.message.catalog['bpp/providers'][0].time.timestamp"]
 
 
 def test_the_category_enum_is_the_pack_s() -> None:

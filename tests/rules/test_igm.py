@@ -224,3 +224,29 @@ def test_a_v2_status_behind_its_trail_is_the_official_examples_shape() -> None:
     flow = build("v2")
     at(flow["on_issue"], *ISSUE)["status"] = "OPEN"
     assert [f.path for f in check(flow, "on_issue", "v2") if f.rule_id == "IGM-STATUS-003"] == []
+
+
+def test_placeholder_actor_names_of_the_official_mock_are_not_held_against_the_participant(
+        ) -> None:
+    """The IGM mock service, raising the issue for a seller app under test, names its CONSUMER
+    and INTERFACING_NP after the examples' buyerapp.com; the seller echoes them.  The seller's
+    own COUNTERPARTY_NP is still held to the rule."""
+    mock = "igm-mock-service.ondc.org/igm-protocol-server-preprod"
+    flow = build("v2")
+    for step in STEPS["v2"]:
+        if "issue" not in step:
+            continue
+        flow[step]["context"]["bap_id"] = mock
+        for actor in flow[step]["message"].get("issue", {}).get("actors", []):
+            if actor["type"] in ("CONSUMER", "INTERFACING_NP"):
+                actor["info"]["org"]["name"] = "buyerapp.com::ONDC:RET11"
+            elif actor["type"] == "COUNTERPARTY_NP":
+                actor["info"]["org"]["name"] = "seller.example.org::ONDC:RET11"
+    found = [f.one_line() for step in STEPS["v2"] if "issue" in step
+             for f in check(flow, step, "v2") if f.rule_id == "IGM-ACTOR-004"]
+    assert found == []
+    for actor in at(flow["on_issue"], *ISSUE, "actors"):
+        if actor["type"] == "COUNTERPARTY_NP":
+            actor["info"]["org"]["name"] = "sellerapp.com::ONDC:RET11"
+    assert [f.rule_id for f in check(flow, "on_issue", "v2")
+            if f.rule_id == "IGM-ACTOR-004"] == ["IGM-ACTOR-004"]

@@ -198,6 +198,38 @@ def test_an_rto_starts_initiated(flow: Flow) -> None:
         ("RET-TRANS-002", "$.message.order.fulfillments[1].state.descriptor.code")]
 
 
+def test_an_rto_first_seen_in_a_log_without_the_order_is_not_judged_new(flow: Flow) -> None:
+    """A stray callback of another run (no on_confirm in its flow) may show an RTO in any
+    state; with the order's confirmation in the flow it was created there."""
+    message = copy.deepcopy(flow["on_status"])
+    message["message"]["order"]["fulfillments"].append(
+        {"id": "F1-RTO", "type": "RTO", "state": {"descriptor": {"code": "RTO-Delivered"}}})
+    assert found(run_rules(Message(message), history_before(flow, "select")),
+                 "RET-TRANS-002") == []
+
+
+def test_ids_shared_by_two_fulfillments_and_unknown_earlier_states(flow: Flow) -> None:
+    """A Cancel fulfillment reusing the id of a Return is its own life; a move from a state
+    that is not one of its kind (Return_Accepted) is RET-TRANS-001's, where it was sent.  A
+    fulfillment whose kind changed under its id (an RTO become a Cancel) is still a move."""
+    history = history_before(flow, "on_status")
+    earlier = copy.deepcopy(flow["on_status"])
+    earlier["message"]["order"]["fulfillments"] += [
+        {"id": "R-1", "type": "Return", "state": {"descriptor": {"code": "Return_Accepted"}}},
+        {"id": "R-1", "type": "Cancel", "state": {"descriptor": {"code": "Cancelled"}}},
+        {"id": "X-1", "type": "RTO", "state": {"descriptor": {"code": "RTO-Initiated"}}}]
+    history.append(Message(earlier))
+    fulfillments = order(flow, "on_status")["fulfillments"]
+    fulfillments += [
+        {"id": "R-1", "type": "Return", "state": {"descriptor": {"code": "Return_Picked"}}},
+        {"id": "R-1", "type": "Cancel", "state": {"descriptor": {"code": "Cancelled"}}}]
+    assert found(run_rules(Message(flow["on_status"]), history), "RET-TRANS-002") == []
+    fulfillments.append({"id": "X-1", "type": "Cancel",
+                         "state": {"descriptor": {"code": "Cancelled"}}})
+    assert found(run_rules(Message(flow["on_status"]), history), "RET-TRANS-002") == [
+        ("RET-TRANS-002", "$.message.order.fulfillments[3].state.descriptor.code")]
+
+
 def test_p2h2p_routing_allows_hub_states(flow: Flow) -> None:
     fulfillment = order(flow, "on_status")["fulfillments"][0]
     fulfillment["tags"] = [{"code": "routing", "list": [{"code": "type", "value": "P2H2P"}]}]

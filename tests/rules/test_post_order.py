@@ -79,6 +79,9 @@ def test_cancel_request_on_the_cancelled_delivery_is_enough_for_a_full_cancel() 
     cancel["tags"] = [t for t in cancel["tags"] if t["code"] != "cancel_request"]
     assert found(s, "on_cancel", "RET-POST-031") == []
     s.flow["on_cancel"]["message"]["order"]["fulfillments"][0]["tags"].pop(0)
+    # order.cancellation (cancelled_by, reason.id) states it for a full cancel
+    assert found(s, "on_cancel", "RET-POST-031") == []
+    del s.flow["on_cancel"]["message"]["order"]["cancellation"]["reason"]
     assert found(s, "on_cancel", "RET-POST-031") == [
         ("RET-POST-031", "$.message.order.fulfillments[1].tags")]
 

@@ -107,3 +107,20 @@ def test_init_is_not_compared_with_the_answer_to_another_select() -> None:
         "items"][:1]
     flow["init"]["message"]["order"]["items"][0]["quantity"] = {"count": 7}
     assert "RET-REQ-013" not in [f.rule_id for f in check(flow, "init")]
+
+
+def test_a_collecting_buyer_app_states_its_own_settlement_terms_in_confirm() -> None:
+    """notes/confirm [^16]: a buyer app that collects gives settlement basis, window and
+    withholding in confirm; what on_init proposed binds it only where its init stated them."""
+    flow = rich_flow()
+    payment = flow["confirm"]["message"]["order"]["payment"]
+    payment.update({"@ondc/org/settlement_basis": "return_window_expiry",
+                    "@ondc/org/settlement_window": "P2D"})
+    assert [r for r in _mine(flow, "confirm") if "RET-REQ-027" in r] == []
+    flow["on_init"]["message"]["order"]["payment"]["@ondc/org/settlement_details"][0][
+        "settlement_status"] = "NOT-PAID"  # where the settlement stands, not a term
+    assert [r for r in _mine(flow, "confirm") if "RET-REQ-027" in r] == []
+    flow["init"]["message"]["order"].setdefault("payment", {})[
+        "@ondc/org/settlement_window"] = "P1D"
+    assert [f.path for f in check(flow, "confirm") if f.rule_id == "RET-REQ-027"] == [
+        "$.message.order.payment['@ondc/org/settlement_window']"]

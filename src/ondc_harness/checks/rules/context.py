@@ -480,14 +480,19 @@ def city_as_in_search(ctx: CheckContext) -> Iterator[Violation]:
     """Serviceability and the registry lookup are per city; the order cannot move city.
 
     The reference is the latest search of the flow, or its first message when there is none;
-    ``*`` (city-agnostic incremental catalogue refresh) is never compared.
+    ``*`` (city-agnostic incremental catalogue refresh) is never compared. Only messages of the
+    same transaction are compared: a recorded order flow may start with a catalogue fetched
+    in another transaction (often by another buyer app, in another city).
     """
     if ctx.message.action not in JOURNEY_ACTIONS or ctx.message.action == "search":
         return
     path, mine = _city_of(ctx.message)
     if not mine or mine == "*":
         return
-    before = [m for m in journey_messages(earlier(ctx)) if _city_of(m)[1] not in (None, "*")]
+    txn = ctx.message.transaction_id
+    before = [m for m in journey_messages(earlier(ctx))
+              if _city_of(m)[1] not in (None, "*")
+              and (not txn or not m.transaction_id or m.transaction_id == txn)]
     searches = [m for m in before if m.action == "search"]
     reference = searches[-1] if searches else (before[0] if before else None)
     if reference is None:

@@ -423,10 +423,13 @@ def selected_items_only(ctx: CheckContext) -> Iterator[Violation]:
 
 
 def _catalogue(ctx: CheckContext) -> dict[str, set[str]] | None:
-    """Provider id → item ids, merged over every earlier on_search; ``None`` without one."""
+    """Provider id → item ids, merged over every earlier on_search; ``None`` without one.
+
+    An on_search without ``message.catalog`` (an error answer, or a misspelt ``catalogue``
+    that the schema reports) offers nothing to compare with and is not a catalogue."""
     found: dict[str, set[str]] | None = None
     for message in earlier(ctx):
-        if message.action != "on_search":
+        if message.action != "on_search" or get(message.payload, "message", "catalog") is MISSING:
             continue
         found = found if found is not None else {}
         for _, provider in items_of(message.payload, "message", "catalog", "bpp/providers"):

@@ -31,7 +31,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Final
 
@@ -540,16 +540,23 @@ def _descriptors(payload: Any) -> Iterator[tuple[tuple[str | int, ...], dict[str
       spec=f"{_GROCERY} [^3], [^25] (logo or image; no placeholder); {_DSL} *_DESCRIPTOR_IMAGES",
       actions=["on_search"], domains=RETAIL)
 def descriptor_images(ctx: CheckContext) -> Iterator[Violation]:
-    """Buyer apps fetch these to render the store; a file name or a blank is a broken image."""
+    """Buyer apps fetch these to render the store; a file name or a blank is a broken image,
+    and a URL padded with spaces is no URI (RFC 3986) for a strict client."""
     for parts, descriptor in _descriptors(ctx.payload):
         if "symbol" in descriptor and not (isinstance(descriptor["symbol"], str)
                                            and _URL.match(descriptor["symbol"])):
-            yield Violation(json_path(*parts, "symbol"), "symbol is not an http(s) URL",
+            yield Violation(json_path(*parts, "symbol"), _not_url("symbol", descriptor["symbol"]),
                             expected="https://…", actual=descriptor["symbol"])
         for i, image in enumerate(get_list(descriptor, "images")):
             if not (isinstance(image, str) and _URL.match(image)):
-                yield Violation(json_path(*parts, "images", i), "image is not an http(s) URL",
+                yield Violation(json_path(*parts, "images", i), _not_url("image", image),
                                 expected="https://…", actual=image)
+
+
+def _not_url(what: str, value: object) -> str:
+    if isinstance(value, str) and value != value.strip() and _URL.match(value.strip()):
+        return f"{what} is an http(s) URL padded with whitespace"
+    return f"{what} is not an http(s) URL"
 
 
 @rule("RET-CAT-023", "An F&B provider's FSSAI licence number is 14 digits", Severity.MAJOR,
@@ -616,16 +623,22 @@ def time_labels(ctx: CheckContext) -> Iterator[Violation]:
                                 expected=sorted(allowed), actual=label)
 
 
+_SNAPSHOT_TOLERANCE: Final = timedelta(seconds=1)
+
+
 @rule("RET-CAT-026", "Provider, location and item time.timestamp are not after the context "
-      "timestamp", Severity.MAJOR, spec=f"{_R} on_search (timestamps ≤ context timestamp); "
-      f"{_GROCERY} [^7], [^15]", actions=["on_search"], domains=RETAIL)
+      "timestamp (allowing 1 s for stamping)", Severity.MAJOR,
+      spec=f"{_R} on_search (timestamps ≤ context timestamp); {_GROCERY} [^7], [^15]",
+      actions=["on_search"], domains=RETAIL)
 def snapshot_not_future(ctx: CheckContext) -> Iterator[Violation]:
     """The snapshot time is where buyer apps resume incremental refresh; a future one skips
     every change until then.  Items are reported once per provider (the first late one, with a
-    count), since a catalogue usually stamps all its items alike."""
+    count), since a catalogue usually stamps all its items alike.  A snapshot stamped a few
+    milliseconds after the context (built, then sent) skips nothing and is accepted."""
     now = parse_timestamp(ctx.message.timestamp)
     if now is None:
         return
+    now += _SNAPSHOT_TOLERANCE
     for p, provider in providers(ctx.payload):
         late_items: list[tuple[tuple[str | int, ...], Any]] = []
         for kind, rel, element in _timed(provider):

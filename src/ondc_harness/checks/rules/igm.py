@@ -443,6 +443,18 @@ def respondent_acts(ctx: CheckContext) -> Iterator[Violation]:
                             actual=action.get("complainant_action"))
 
 
+_ACTOR_SIDE: Final = {"CONSUMER": "bap_id", "INTERFACING_NP": "bap_id",
+                      "INTERFACING_NP_GRO": "bap_id", "COUNTERPARTY_NP": "bpp_id",
+                      "COUNTERPARTY_NP_GRO": "bpp_id"}
+"""Which side of the transaction adds each named actor (IGM 2.0 examples FLow1)."""
+
+
+def _is_ondc_mock(subscriber: Any) -> bool:
+    """The official test mocks: igm-mock-service.ondc.org/…, pramaan.ondc.org/…/mock/…."""
+    return isinstance(subscriber, str) and bool(
+        re.match(r"^(igm-mock-service\.ondc\.org|pramaan\.ondc\.org/.*\bmock\b)", subscriber))
+
+
 @rule("IGM-ACTOR-004",
       "The participants' actors are named after them: org.name is the bap's or bpp's "
       "subscriber id and the network code (CONSUMER, INTERFACING_NP, COUNTERPARTY_NP and "
@@ -450,18 +462,26 @@ def respondent_acts(ctx: CheckContext) -> Iterator[Violation]:
       spec=f"{_B2} x-attributes actors.info.org.name (mandatory; \"subscriber_id::domain_code"
       "\", e.g. buyerapp.com::ONDC:RET10)", actions=ISSUE_ACTIONS)
 def actor_org_names(ctx: CheckContext) -> Iterator[Violation]:
-    """An actor named after another NP (the examples' buyerapp.com) cannot be held to answer."""
+    """An actor named after another NP (the examples' buyerapp.com) cannot be held to answer.
+
+    Actors the official mock service (igm-mock-service.ondc.org, Pramaan's mocks) adds for its
+    side — the buyer's CONSUMER and INTERFACING_NP, the seller's COUNTERPARTY_NP — carry the
+    examples' placeholder names; neither the mock's messages nor the participant under test
+    echoing them (as it must) are held to this rule.
+    """
     issue = issue_of(ctx.message)
     if not issue or not is_v2(ctx.message, issue):
         return
     domain = ctx.message.domain
-    participants = _ids([ctx.message.context.get("bap_id"), ctx.message.context.get("bpp_id")])
+    context = ctx.message.context
+    participants = _ids([context.get("bap_id"), context.get("bpp_id")])
     if not domain or not participants:
         return
     allowed = sorted(f"{p}::{domain}" for p in participants)
+    mocked = {side for side in ("bap_id", "bpp_id") if _is_ondc_mock(context.get(side))}
     for i, actor in items_of(issue, "actors"):
         kind = actor.get("type")
-        if not _is(kind, NAMED_ACTOR_TYPES_V2):
+        if not _is(kind, NAMED_ACTOR_TYPES_V2) or _ACTOR_SIDE.get(str(kind)) in mocked:
             continue
         name = get(actor, "info", "org", "name")
         if not _is(name, frozenset(allowed)):

@@ -1030,15 +1030,21 @@ def precancel_time(ctx: CheckContext) -> Iterator[Violation]:
 
 @rule("RET-POST-031", "Each cancellation records a cancel_request (reason_id, initiated_by): on "
       "the Cancel fulfillment of a part cancel, on the Cancel or the cancelled fulfillment of a "
-      "full cancel", Severity.MAJOR,
+      "full cancel (or in its order.cancellation)", Severity.MAJOR,
       spec=f"{_NOTES}/on_update/on_update_merchant_cancels_customized.yaml [^4], [^5]; "
-      f"{_EXAMPLES}/on_cancel/on_cancel.yaml (cancel_request on F1); {_FLOWS}/"
+      f"{_EXAMPLES}/on_cancel/on_cancel.yaml (cancel_request on F1; order.cancellation "
+      "cancelled_by and reason, notes/on_cancel [^2]); {_FLOWS}/"
       "RTO_PLUS_PART_CANCELLATION.yaml (C1 cancel_request)", actions=list(AFTER_CONFIRM),
       domains=RETAIL)
 def cancel_request_tag(ctx: CheckContext) -> Iterator[Violation]:
-    """Why and by whom each cancellation was made; a part cancel has no other record of it."""
+    """Why and by whom each cancellation was made; a part cancel has no other record of it.  A
+    full cancel may state it in order.cancellation alone (the 1.2.0 object for a cancelled
+    order: cancelled_by, reason.id; the 1.2.5 rule sets check the tag only where present)."""
     order = order_of(ctx.payload)
     fallback: list[TagGroup] = []
+    stated = order.get("state") == CANCELLED and all(
+        isinstance(v, str) and v.strip() for v in (get(order, "cancellation", "cancelled_by"),
+                                                    get(order, "cancellation", "reason", "id")))
     if order.get("state") == CANCELLED:
         for index, fulfillment in _fulfillments(order):
             if _is_forward(fulfillment) and _state(fulfillment) == CANCELLED:
@@ -1047,6 +1053,8 @@ def cancel_request_tag(ctx: CheckContext) -> Iterator[Violation]:
         if fulfillment.get("type") != "Cancel" or "state" not in fulfillment:
             continue  # a bare {id, type} names the cancellation (refund notices), not records it
         groups = groups_of(fulfillment, index, "cancel_request") or fallback
+        if not groups and stated:
+            continue
         if not groups:
             yield Violation(_f_path(index, "tags"), f"Cancel fulfillment "
                             f"{fulfillment.get('id')!r}: no cancel_request records the "
@@ -1748,15 +1756,21 @@ def _agent_phone_ok(value: Any) -> bool:
     return isinstance(value, str) and _PHONE.match(re.sub(r"[\s-]", "", value)) is not None
 
 
-@rule("RET-POST-065", "An Agent-assigned delivery names its agent (agent.name and agent.phone)",
-      Severity.MINOR, spec=f"{_R} on_status (Agent-assigned); {_DSL} on_status "
-      "FULFILLMENTS_AGENT_NAME, FULFILLMENTS_AGENT_PHONE", actions=_PROGRESS, domains=RETAIL)
+@rule("RET-POST-065", "An Agent-assigned delivery that gives its agent names them (agent.name "
+      "and agent.phone)", Severity.MINOR,
+      spec=f"{_R} on_status (Agent-assigned); {_DSL} on_status FULFILLMENTS_AGENT_NAME, "
+      "FULFILLMENTS_AGENT_PHONE (checked where present); retail-1.2/notes/on_status/"
+      "on_status_other_product_order_pickup.yaml [^20] (agent optional)", actions=_PROGRESS,
+      domains=RETAIL)
 def agent_named(ctx: CheckContext) -> Iterator[Violation]:
-    """The state says an agent was assigned; the buyer expects to know who is coming."""
+    """The buyer calls the agent given; one without name or phone cannot be reached.  The agent
+    itself is optional ("may be provided for last-mile delivery in intercity shipments")."""
     for index, fulfillment in _fulfillments(order_of(ctx.payload)):
         if fulfillment.get("type") != "Delivery" or _state(fulfillment) not in AGENT_STATES:
             continue
         agent = get(fulfillment, "agent")
+        if agent is MISSING:
+            continue
         if not (isinstance(get(agent, "name"), str) and get(agent, "name").strip()
                 and isinstance(get(agent, "phone"), str)):
             yield Violation(_f_path(index, "agent"), "Agent-assigned without the agent's "

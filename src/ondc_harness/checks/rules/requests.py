@@ -742,6 +742,10 @@ def confirm_items(ctx: CheckContext) -> Iterator[Violation]:
 
 _SETTLEMENT_KEYS: Final = ("@ondc/org/settlement_basis", "@ondc/org/settlement_window",
                            "@ondc/org/withholding_amount", "@ondc/org/settlement_details")
+_COLLECTOR_TERMS: Final = frozenset(_SETTLEMENT_KEYS[:3])
+_SETTLEMENT_PROGRESS: Final = ("settlement_status", "settlement_reference",
+                               "settlement_timestamp")
+"""Where a settlement stands (retail-1.2 build.yaml: filled in once paid), not its terms."""
 
 
 @rule("RET-REQ-027", "confirm keeps the settlement terms of on_init (basis, window, withholding, "
@@ -749,16 +753,29 @@ _SETTLEMENT_KEYS: Final = ("@ondc/org/settlement_basis", "@ondc/org/settlement_w
       spec=f"{_R} confirm (settlement details as on_init)", actions=["confirm"], domains=RETAIL)
 def confirm_settlement(ctx: CheckContext) -> Iterator[Violation]:
     """The seller's bank account and settlement window come from on_init; a buyer app that
-    rewrites them pays the seller's money elsewhere or later."""
+    rewrites them pays the seller's money elsewhere or later.
+
+    Basis, window and withholding are the collector's terms: a buyer app that collects gives
+    its own in confirm (retail-1.2/notes/confirm/confirm_make_to_order.yaml [^16]; the 1.2
+    examples on_init_make_to_order_product, BPP, and confirm_make_to_order, BAP), so what
+    on_init proposed binds it only where its init had stated the term itself.  The seller's
+    settlement details are always kept (not their settlement_status/reference/timestamp,
+    which record payment, not terms).
+    """
     on_init = _latest(ctx, "on_init")
     if on_init is None:
         return
     old = get_dict(order_of(on_init.payload), "payment")
     new = get_dict(order_of(ctx.payload), "payment")
+    init = _latest(ctx, "init")
+    stated = get_dict(order_of(init.payload), "payment") if init is not None else {}
     for key in _SETTLEMENT_KEYS:
         if key not in old or key not in new:
             continue
-        changes = diff_paths(old[key], new[key], base=_path("payment", key))
+        if key in _COLLECTOR_TERMS and new.get("collected_by") == "BAP" and key not in stated:
+            continue
+        changes = diff_paths(old[key], new[key], base=_path("payment", key),
+                             ignore=_SETTLEMENT_PROGRESS)
         yield from _changes(changes, key, "on_init")
 
 
