@@ -47,6 +47,7 @@ from ondc_harness.checks import runner_rules
 from ondc_harness.checks.catalog import CATALOG, declare
 from ondc_harness.checks.engine import check_message
 from ondc_harness.checks.findings import Finding, Severity
+from ondc_harness.checks.rules.igm import moved_issues
 from ondc_harness.message import FlowHistory, Message
 
 FILE_NOT_JSON = declare(
@@ -83,7 +84,8 @@ class Flow:
     """One transaction's messages from one folder, in the order they happened.
 
     ``catalogue`` holds messages of other transactions that the flow's history starts with;
-    ``findings`` are what loading itself found (``FILE-*``), before any rule ran.
+    ``findings`` are what loading itself found (``FILE-*``, and IGM-TXN-001, which needs every
+    flow of the folder), before any rule ran.
     """
 
     path: str
@@ -404,9 +406,20 @@ def load_folder(folder: Path, files: list[Path], shown: str) -> LoadResult:
     result.skipped.extend(duplicates)
     _stamp_times(messages)
     result.flows = _group(messages, shown)
+    _folder_findings(result.flows)
     if file_findings:
         result.flows.append(Flow(shown, None, findings=file_findings))
     return result
+
+
+def _folder_findings(flows: list[Flow]) -> None:
+    """What only the folder as a whole shows, on the flow of the message concerned: an IGM
+    issue whose later calls moved to another transaction_id (IGM-TXN-001)."""
+    by_transaction = {flow.transaction_id: flow for flow in flows if flow.transaction_id}
+    for message, finding in moved_issues(in_time_order(m for f in flows for m in f.messages)):
+        flow = by_transaction.get(message.transaction_id)
+        if flow is not None:
+            flow.findings.append(finding)
 
 
 def _stamp_times(messages: list[Message]) -> None:

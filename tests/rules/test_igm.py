@@ -10,14 +10,17 @@ never makes a rule raise.
 from __future__ import annotations
 
 import copy
+import json
 import math
+from pathlib import Path
 from typing import Any
 
 import pytest
-from igm_cases import ALL_CASES, ISSUE, STEPS, Case, build, check, context, stamp
+from igm_cases import ALL_CASES, ISSUE, STEPS, TXN, Case, build, check, context, stamp
 from mutations import at
 
 from ondc_harness.checks.catalog import load_all
+from ondc_harness.logs import check_path
 
 CATALOG = load_all()
 
@@ -250,3 +253,27 @@ def test_placeholder_actor_names_of_the_official_mock_are_not_held_against_the_p
             actor["info"]["org"]["name"] = "sellerapp.com::ONDC:RET11"
     assert [f.rule_id for f in check(flow, "on_issue", "v2")
             if f.rule_id == "IGM-ACTOR-004"] == ["IGM-ACTOR-004"]
+
+
+def test_an_issue_moved_to_another_transaction_is_reported_across_flows(tmp_path: Path) -> None:
+    """IGM 2.0 transaction_id persists across all calls of an issue; the loader groups flows by
+    transaction_id, so IGM-TXN-001 is found over the folder (Mobibharat RET10 igm-logs)."""
+    flow = build("v2")
+    for step in ("issue_accept", "issue_close"):
+        flow[step]["context"]["transaction_id"] = "another-transaction"
+    for number, step in enumerate(STEPS["v2"]):
+        (tmp_path / f"{number:02d}_{step}.json").write_text(json.dumps(flow[step]))
+    reports, _ = check_path(tmp_path)
+    moved = [(f.action, f.path, f.expected, f.actual, f.file) for r in reports
+             for f in r.findings if f.rule_id == "IGM-TXN-001"]
+    assert moved == [("issue", "$.context.transaction_id", TXN, "another-transaction", name)
+                     for name in ("09_issue_accept.json", "11_issue_close.json")]
+    assert CATALOG["IGM-TXN-001"].actions >= {"issue", "on_issue"}
+
+
+def test_one_transaction_per_issue_is_silent(tmp_path: Path) -> None:
+    flow = build("v2")
+    for number, step in enumerate(STEPS["v2"]):
+        (tmp_path / f"{number:02d}_{step}.json").write_text(json.dumps(flow[step]))
+    reports, _ = check_path(tmp_path)
+    assert [f for r in reports for f in r.findings if f.rule_id == "IGM-TXN-001"] == []

@@ -324,20 +324,34 @@ def ttl_format(ctx: CheckContext) -> Iterator[Violation]:
                         expected="a duration like PT30S", actual=context.get("ttl"))
 
 
-@rule("CTX-TTL-002", "ttl is PT30S on Retail 1.2 requests and their callbacks, where present",
+_IGM_ACTIONS: Final = ("issue", "on_issue", "issue_status", "on_issue_status")
+
+
+@rule("CTX-TTL-002", "ttl is PT30S on Retail 1.2 requests and their callbacks, and on Retail "
+      "IGM messages, where present",
       Severity.MINOR, spec=f"{_P} Message envelope (Retail 1.2 fixes ttl at PT30S); {_R} On "
       "every message (ttl is PT30S where present); the Retail 1.2 examples' on_search, "
-      "on_status, on_cancel and on_track contexts carry PT30S",
-      actions=[*_RETAIL_REQUESTS, *(f"on_{a}" for a in _RETAIL_REQUESTS)],
-      versions=sorted(_RETAIL_VERSIONS), domains=RETAIL)
+      "on_status, on_cancel and on_track contexts carry PT30S; igm-2.0.0/build/build.yaml "
+      "x-attributes (issue, on_issue, issue_status, on_issue_status: ttl mandatory, PT30S) and "
+      "every IGM 1.0/2.0 example carry PT30S",
+      actions=[*_RETAIL_REQUESTS, *(f"on_{a}" for a in _RETAIL_REQUESTS), *_IGM_ACTIONS],
+      domains=RETAIL)
 def ttl_thirty_seconds(ctx: CheckContext) -> Iterator[Violation]:
     """Retail 1.2 fixes the request ttl; a longer one lets a late callback look on time.  A
     callback's context ttl, where it gives one, is the same contract value (an on_search
-    stamped PT30M is answering a different contract)."""
+    stamped PT30M is answering a different contract).
+
+    An IGM complaint about a Retail order travels under the Retail contract whatever its
+    version (1.0.0, 2.0.0 or the order's 1.2.x): an on_issue stamped PT10M is not one.  IGM
+    about a logistics order is left out (the official logistics validator accepts PT30M)."""
+    version = ctx.message.version
+    if ctx.message.action not in _IGM_ACTIONS and version and version not in _RETAIL_VERSIONS:
+        return
     context = ctx.message.context
     ttl = context.get("ttl")
     if "ttl" in context and is_duration(ttl) and ttl != "PT30S":
-        yield Violation(_here("ttl"), "Retail 1.2 messages carry ttl PT30S",
+        kind = "Retail IGM" if ctx.message.action in _IGM_ACTIONS else "Retail 1.2"
+        yield Violation(_here("ttl"), f"{kind} messages carry ttl PT30S",
                         expected="PT30S", actual=ttl)
 
 

@@ -26,16 +26,16 @@ issue to check and is skipped.  Rules never raise: odd shapes read as absent.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Final
 
 from ondc_harness.checks.access import decimal_of, get, get_dict, get_list, get_str, items_of
-from ondc_harness.checks.catalog import CheckContext, rule
-from ondc_harness.checks.findings import Severity, Violation, json_path
+from ondc_harness.checks.catalog import CheckContext, declare, rule
+from ondc_harness.checks.findings import Finding, Severity, Violation, json_path
 from ondc_harness.checks.rules._common import answered_request, earlier, parse_timestamp
-from ondc_harness.message import Message
+from ondc_harness.message import Message, request_action_for
 
 _R = "RULES-REFERENCE.md IGM"
 _B1 = "igm-1.0.0/build/build.yaml"
@@ -751,6 +751,72 @@ def last_action(ctx: CheckContext) -> Iterator[Violation]:
                         f"action id {action_id!r} is the id of actions "
                         f"{', '.join(str(i) for i in [first_use[action_id], *again])}",
                         expected="a new id for each action", actual=action_id)
+
+
+@rule("IGM-ID-003", "An IGM 2.0 callback does not reuse the message_id of an earlier callback "
+      "(one callback per request; an unsolicited on_issue takes a new message_id)",
+      Severity.MAJOR,
+      spec=f"{_B2} x-attributes context.message_id (\"persists during a request / callback "
+      "cycle\"); igm-2.0.0 examples FLow1-3, Flow4, TRV (each message_id in one on_issue: "
+      "on_issue2 answers issue1's M1, the unsolicited on_issue3 carries M2)",
+      actions=CALLBACKS)
+def callback_message_id_unique(ctx: CheckContext) -> Iterator[Violation]:
+    """A message_id already answered cannot name another cycle: the complainant files the
+    second callback under a request it has closed (the IGM mock service answers every step
+    with the issue's first message_id).
+
+    The answer to the latest request of that message_id is never blamed (a request that
+    reused a callback's id is the requester's defect), nor is a copy of the same callback
+    (same action and timestamp: a step saved twice, slightly edited).  IGM 1.0 is left out:
+    its examples reuse message_ids (issue_closed carries the issue's)."""
+    message = ctx.message
+    mine = message.message_id
+    issue = issue_of(message)
+    if not mine or not issue or not is_v2(message, issue):
+        return
+    before = [m for m in earlier(ctx) if m.message_id == mine]
+    wanted = request_action_for(message.action)
+    answered = max((i for i, m in enumerate(before) if m.action == wanted), default=-1)
+    for other in before[answered + 1:]:
+        if other.action not in CALLBACKS or (other.action == message.action
+                                             and other.timestamp == message.timestamp):
+            continue
+        yield Violation(json_path("context", "message_id"), "message_id was already used by "
+                        f"the {other.action} of {other.timestamp or '?'}",
+                        expected="the message_id of the request answered, or a new one",
+                        actual=mine)
+        return
+
+
+ISSUE_TRANSACTION: Final = declare(
+    "IGM-TXN-001", "An issue keeps one transaction_id across all its calls (IGM 2.0: the "
+    "order's transaction_id)", Severity.MAJOR,
+    f"{_B2} x-attributes context.transaction_id (\"persists across all API calls. To be used "
+    "the same as the order transaction_id\"); igm-2.0.0 examples (every call of a flow: T1)",
+    "igm", actions=IGM_ACTIONS).id
+"""Raised by the offline loader (:func:`moved_issues`), which sees every flow of a folder:
+flows are grouped by transaction_id, so one flow's history never shows the change."""
+
+
+def moved_issues(messages: Iterable[Message]) -> Iterator[tuple[Message, Finding]]:
+    """Each IGM message (``messages`` in time order) about an issue first seen under another
+    transaction_id, with its IGM-TXN-001 finding.  Messages without an issue id or a
+    transaction_id say nothing about it."""
+    first: dict[str, Message] = {}
+    for message in messages:
+        issue_id = issue_id_of(message) if message.action in IGM_ACTIONS else None
+        if issue_id is None or not message.transaction_id:
+            continue
+        origin = first.setdefault(issue_id, message)
+        if origin.transaction_id == message.transaction_id:
+            continue
+        yield message, Finding(
+            rule_id=ISSUE_TRANSACTION, severity=Severity.MAJOR, action=message.action,
+            path=json_path("context", "transaction_id"),
+            message=f"issue {issue_id!r} was raised under another transaction_id (its "
+                    f"{origin.action} of {origin.timestamp or '?'}); every call about it keeps "
+                    "that one", expected=origin.transaction_id, actual=message.transaction_id,
+            file=message.file)
 
 
 @rule("IGM-ORDER-001", "The issue refers to this transaction's order, its items and "
