@@ -80,6 +80,15 @@ GLOBAL_TOPICS = frozenset({"file", "schema"})
 # What we learnt about official checks by reading the payloads behind them: (regex on the
 # official key + message, status line).  Checked against the flows that carry most of them.
 KNOWN: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.I), why) for p, why in [
+    (r"org\.name should be \"igm-mock-service",
+     "official false alarm for the participant under test: the flagged actors (COUNTERPARTY_NP "
+     "'sellerapp.com::ONDC:RET10' on a buyer app's flow; CONSUMER and INTERFACING_NP on a "
+     "seller app's) are added by the official IGM mock service in its own messages (context "
+     "bap/bpp igm-mock-service.ondc.org/…) with the spec examples' placeholder names, and "
+     "the participant echoes them as the issue's actors persist across its calls (Mobibharat "
+     "RET10 Flow_1 on_issue_processing_1, Xpress IGM 2.0 issue_open). The harness judges "
+     "the actors a participant adds (IGM-ACTOR-004: org.name is subscriber_id::domain of the "
+     "transaction's bap or bpp)"),
     (r"\[object Object\]",
      "official false alarm: IGM 2.0 images are Image objects {url, size_type} (igm-2.0.0 "
      "build.yaml Descriptor.images); the validator reads the object as IGM 1.0's URL string "
@@ -503,6 +512,7 @@ class Harness:
 NOT_MADE: list[re.Pattern[str]] = [re.compile(p, re.I) for p in [
     r"Issue updated_at should be equal to or greater than context timestamp",
     r"updated_at must be greater than created_at",
+    r"org\.name should be \"igm-mock-service",
     r"Message ID should be unique, but (71d67389|3eb433f3|4af5de41)-",
 ]]
 
