@@ -30,9 +30,11 @@ def finding_from(rule: Rule, violation: Violation, message: Message) -> Finding:
 
 
 def applicable_rules(message: Message) -> list[Rule]:
+    # Read the context once, not once per rule: hundreds of rules × every message of a log tree.
+    action, domain, version = message.action, message.domain, message.version
     return [
         r for r in load_all().values()
-        if r.fn is not None and r.applies_to(message.action, message.domain, message.version)
+        if r.fn is not None and r.applies_to(action, domain, version)
     ]
 
 

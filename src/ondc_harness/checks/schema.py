@@ -9,18 +9,29 @@ silently passing it.
 
 Validation never raises: a payload that is not an object, holds NaN/Infinity, or is nested deep
 enough to exhaust the recursion limit becomes a finding like any other schema error.
+
+Speed: python-jsonschema resolving ``$ref`` through ``referencing`` on every descent made the
+schema ~60 % of offline checking (large ``on_search`` catalogues).  So each schema is compiled
+twice (:class:`CompiledSchema`): ``jsonschema-rs`` answers "valid?" and *where* it is not, and
+python-jsonschema words each error by re-running only the failing keyword at that spot.  The
+findings are python-jsonschema's, as before; whenever the two libraries could disagree (NaN,
+absurd nesting, a value Rust cannot take) or do disagree, the whole payload goes through
+python-jsonschema alone.
 """
 
 from __future__ import annotations
 
 import json
+import marshal
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
@@ -160,19 +171,63 @@ def _load(path: Path) -> dict[str, Any]:
     return data
 
 
+class _PythonPattern:
+    """``pattern`` with Python's ``re.search``, exactly as python-jsonschema applies it.
+
+    jsonschema-rs speaks ECMA regex, which differs where the specs' patterns live: ``$`` before
+    a final newline, ``\\d`` on non-ASCII digits.  A fast verdict that disagreed would drop or
+    invent findings, so the fast validator calls back into Python for this one keyword.
+    """
+
+    def __init__(self, parent_schema: dict[str, Any], value: Any,
+                 schema_path: list[str | int]) -> None:
+        self.regex = re.compile(value) if isinstance(value, str) else None
+
+    def validate(self, instance: Any) -> None:
+        if self.regex is not None and isinstance(instance, str) \
+                and not self.regex.search(instance):
+            raise ValueError("does not match the pattern")
+
+
+@dataclass(frozen=True)
+class CompiledSchema:
+    """One schema compiled for both validators (see the module docstring).
+
+    ``python`` words the findings; ``fast`` (jsonschema-rs) decides validity and locates the
+    errors; ``None`` when the schema cannot be compiled there, and then python-jsonschema does
+    everything as it always did.
+    """
+
+    python: Draft202012Validator
+    fast: jsonschema_rs.Validator | None
+
+    @classmethod
+    def of(cls, schema: dict[str, Any]) -> CompiledSchema:
+        try:
+            fast: jsonschema_rs.Validator | None = jsonschema_rs.Draft202012Validator(
+                schema, validate_formats=False, keywords={"pattern": _PythonPattern})
+        except Exception:  # a schema Rust rejects still validates, slowly
+            fast = None
+        return cls(Draft202012Validator(schema), fast)
+
+    @property
+    def schema(self) -> Any:
+        return self.python.schema
+
+
 @lru_cache(maxsize=256)  # ~150 schemas exist: every one stays compiled
-def validator_for(family: str, version: str, action: str) -> Draft202012Validator | None:
+def validator_for(family: str, version: str, action: str) -> CompiledSchema | None:
     """The compiled validator of one schema; built once per process (schemas are large)."""
     path = schema_path(family, version, action)
     if path is None:
         return None
-    return Draft202012Validator(_load(path))
+    return CompiledSchema.of(_load(path))
 
 
 @lru_cache(maxsize=1)
-def ack_validator() -> Draft202012Validator:
+def ack_validator() -> CompiledSchema:
     """Validator of the synchronous ACK/NACK answer (``schemas/common/ack.json``)."""
-    return Draft202012Validator(_load(schemas_dir() / "common" / "ack.json"))
+    return CompiledSchema.of(_load(schemas_dir() / "common" / "ack.json"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -275,17 +330,118 @@ def _finding(rule_id: str, action: str, path: str, text: str, expected: Any = No
                    extra=dict(extra))
 
 
-def validate(validator: Draft202012Validator, payload: Any, *, rule_id: str, action: str,
-             file: str | None = None, schema_name: str = "") -> Iterator[Finding]:
+# A non-finite double marshals (little-endian) with its top two bytes in [f0-ff][7f|ff]; UTF-8
+# text never holds that pair.  Other binary fields (ints, lengths) may, rarely: then the exact scan.
+_MAYBE_NON_FINITE = re.compile(rb"[\xf0-\xff][\x7f\xff]")
+
+
+def _fast_safe(payload: Any) -> bool:
+    """Whether jsonschema-rs may judge ``payload``: plain values, no NaN/Infinity, not too deep.
+
+    jsonschema-rs silently turns NaN into ``null`` and recurses on the native stack, so such
+    payloads go to python-jsonschema.  ``marshal`` is the cheap whole-payload look (C speed,
+    ~5× a Python walk): it refuses anything but plain values and anything nested deeper than
+    ~2000 levels, and its output shows every float's bytes.
+    """
+    try:
+        blob = marshal.dumps(payload)
+    except ValueError:  # too deep, or not plain JSON values
+        return False
+    return _MAYBE_NON_FINITE.search(blob) is None or not any(True for _ in _non_finite(payload))
+
+
+def _at(document: Any, parts: Sequence[str | int]) -> Any:
+    """The value at ``parts`` inside ``document``; ``KeyError`` when it is not there."""
+    for part in parts:
+        in_object = isinstance(document, dict) and isinstance(part, str) and part in document
+        in_array = isinstance(document, list) and isinstance(part, int) \
+            and 0 <= part < len(document)
+        if not (in_object or in_array):
+            raise KeyError(part)
+        document = document[part]
+    return document
+
+
+def _reworded(python: Draft202012Validator, payload: Any, instance_path: Sequence[str | int],
+              keyword_path: Sequence[str | int]) -> list[ValidationError]:
+    """python-jsonschema's errors for one keyword at one place, as its ``iter_errors`` makes them.
+
+    ``keyword_path`` is where jsonschema-rs found the failing keyword (``$ref`` already resolved,
+    a JSON pointer into the schema document).  Only that keyword runs, on the instance at
+    ``instance_path``: no walk of the rest of the payload.
+    """
+    if not keyword_path:
+        return []
+    *parent_path, keyword = keyword_path
+    parent = _at(python.schema, parent_path)
+    check = python.VALIDATORS.get(keyword) if isinstance(keyword, str) else None
+    if not isinstance(parent, dict) or keyword not in parent or check is None:
+        return []
+    value = parent[keyword]
+    instance = _at(payload, instance_path)
+    here = python.evolve(schema=parent)
+    errors = []
+    for error in check(here, value, instance, parent) or ():
+        # What Validator.iter_errors does with each keyword's error (jsonschema 4.x).
+        error._set(validator=keyword, validator_value=value, instance=instance,
+                   schema=parent, type_checker=python.TYPE_CHECKER)
+        if keyword not in {"if", "$ref"}:
+            error.schema_path.appendleft(keyword)
+        error.path.extendleft(reversed(instance_path))
+        errors.append(error)
+    return errors
+
+
+def _fast_errors(compiled: CompiledSchema, payload: Any) -> list[ValidationError] | None:
+    """The python-jsonschema errors of ``payload``, found by jsonschema-rs; ``None`` = unsure.
+
+    Unsure means: the fast validator cannot take this payload, or it reports an error
+    python-jsonschema does not confirm at that spot.  The caller then validates in Python.
+    Call only for a payload :func:`_fast_safe` cleared.
+    """
+    fast = compiled.fast
+    if fast is None:
+        return None
+    try:
+        if fast.is_valid(payload):
+            return []
+        located = dict.fromkeys((tuple(e.instance_path), tuple(e.schema_path))
+                                for e in fast.iter_errors(payload))
+        errors: list[ValidationError] = []
+        for instance_path, keyword_path in located:
+            confirmed = _reworded(compiled.python, payload, instance_path, keyword_path)
+            if not confirmed:
+                return None
+            errors.extend(confirmed)
+    except Exception:  # a value Rust cannot convert, a private jsonschema API gone: go slow
+        return None
+    return errors
+
+
+def _all_errors(validator: CompiledSchema | Draft202012Validator, payload: Any,
+                fast: bool) -> list[ValidationError]:
+    """Every validation error of ``payload``; may raise ``RecursionError``."""
+    if isinstance(validator, CompiledSchema):
+        errors = _fast_errors(validator, payload) if fast else None
+        if errors is not None:
+            return errors
+        validator = validator.python
+    return list(validator.iter_errors(payload))
+
+
+def validate(validator: CompiledSchema | Draft202012Validator, payload: Any, *, rule_id: str,
+             action: str, file: str | None = None, schema_name: str = "") -> Iterator[Finding]:
     """Findings for ``payload`` against one compiled validator; never raises."""
     seen: set[tuple[str, str]] = set()
-    for path, value in _non_finite(payload):
+    fast = isinstance(validator, CompiledSchema) and validator.fast is not None \
+        and _fast_safe(payload)
+    for path, value in () if fast else _non_finite(payload):
         seen.add((path, "nan"))
         yield _finding(rule_id, action, path,
                        f"{value!r} is not a JSON number (NaN/Infinity are not valid JSON)",
                        "a finite number or a string", repr(value), file, schema=schema_name)
     try:
-        errors = sorted(validator.iter_errors(payload),
+        errors = sorted(_all_errors(validator, payload, fast),
                         key=lambda e: (json_path(*_parts(e)), e.message))
     except RecursionError:
         yield _finding(rule_id, action, "$",
