@@ -7,11 +7,16 @@ tool saw and the two lists of findings are compared flow by flow:
   are some, since that is exactly what the official tool checked; otherwise the verdict's own
   folder; otherwise (a ``Reports/Flow 1 report.json`` style verdict) the folder beside it
   whose name matches the flow named in the verdict's file name;
-- **matching**: official messages have no rule ids, so both sides are mapped to a *topic*
-  (quote, fulfillment, context/timestamp, cancellation, billing, payment, ...) by keywords,
-  and an official finding counts as *also reported* when the harness has a finding of the
-  same topic on the same action in the same flow.  This is a heuristic: it over-matches when
-  one flow has several defects of one topic, and it is only as good as the keyword table.
+- **matching**: official messages have no rule ids.  When an official message names a JSON
+  path (``/message/order/quote/breakup/7/item``, ``message.order.tags[0].list``,
+  ``/fulfillments[0]/start/time``), it counts as *also reported* only when the harness has a
+  finding on the same action at that path, its parent or a child, whatever the rule.  When it
+  names none, both sides are mapped to a *topic* (quote, fulfillment, context/timestamp,
+  cancellation, billing, payment, ...) by keywords, and a finding of the same topic on the
+  same action in the same flow counts: a heuristic that over-matches when one flow has
+  several defects of one topic, and is only as good as the keyword table.  Checks decided
+  against (``NOT_MADE``) never match; checks the harness reports on another action match
+  through their rule (``REPORTED_AS``).
 
 Writes a markdown summary (agreement per topic, per flow, and the notable misses with a status
 line each).  Re-runnable: it compares against whatever rules exist when it runs.
@@ -485,12 +490,22 @@ class Official:
     def match_key(self) -> tuple[str, str, str]:
         return (self.action, self.topic, plain_topic(self.text))
 
+    @property
+    def pointer(self) -> tuple[str, ...]:
+        """The JSON path the official message names (its text first, then its key)."""
+        return segments_of_official(self.message) or segments_of_official(self.key)
+
 
 @dataclass(frozen=True)
 class Harness:
     action: str
     rule: str
     message: str
+    path: str = ""
+
+    @property
+    def segments(self) -> tuple[str, ...]:
+        return segments_of_harness(self.path)
 
     @property
     def text(self) -> str:
@@ -541,14 +556,26 @@ class FlowComparison:
     harness: list[Harness] = field(default_factory=list)
 
     def _matched(self, official: Official) -> bool:
+        """Reported by the harness: by the rule it is reported as (``REPORTED_AS``); when the
+        official message names a JSON path, by a finding on the same action at that path (its
+        parent or a child), whatever its topic; otherwise by a finding of the same topic on
+        the same action.  Decided-against checks (``NOT_MADE``) never match."""
         if _not_made(official):
             return False
         if _reported_as(official) & {h.rule for h in self.harness}:
             return True
+        pointer = official.pointer
+        if pointer:
+            return any(h.action == official.action and related(pointer, h.segments)
+                       for h in self.harness)
         return official.match_key in {h.match_key for h in self.harness}
 
     def also_reported(self) -> list[Official]:
         return [o for o in self.official if self._matched(o)]
+
+    def at_same_path(self) -> list[Official]:
+        """The also-reported findings matched at the JSON path the official message names."""
+        return [o for o in self.also_reported() if o.pointer]
 
     def missed(self) -> list[Official]:
         return [o for o in self.official if not self._matched(o)]
@@ -557,6 +584,57 @@ class FlowComparison:
         keys = {o.match_key for o in self.official}
         rules = {rule for o in self.official for rule in _reported_as(o)}
         return [h for h in self.harness if h.match_key not in keys and h.rule not in rules]
+
+
+# --- JSON paths on both sides ----------------------------------------------------------------
+
+_OFFICIAL_POINTER = re.compile(
+    r"(?:^|[\s(])(/?(?:message|context|[a-z_]+/\d+/message)[/.][\w@~/.\[\]-]+"
+    r"|/?(?:fulfillments|items|quote|billing|payment|provider|tags)\[?\d*\]?[/.][\w@~/.\[\]-]+)")
+_HARNESS_TOKEN = re.compile(r"\.([^.\[\]]+)|\['((?:[^'\\]|\\.)*)'\]|\[(\d+)\]")
+
+
+def _split(keys: Iterable[str]) -> tuple[str, ...]:
+    """Keys split at '/' on both sides (``bpp/providers`` and ``@ondc/org/item_id`` read
+    alike whether written as one key or as pointer segments); indexes kept."""
+    parts: list[str] = []
+    for key in keys:
+        parts.extend(p for p in key.split("/") if p)
+    return tuple(parts)
+
+
+def segments_of_official(text: str) -> tuple[str, ...]:
+    """The JSON path an official message names, as segments: ``/message/catalog/bpp~1providers
+    /0/id``, ``/on_status/0/message/...`` (a bundle slot, dropped), ``message.order.tags[0]
+    .list``, ``/fulfillments[0]/start/time``; empty when it names none."""
+    found = _OFFICIAL_POINTER.search(text)
+    if not found:
+        return ()
+    raw = found.group(1).rstrip(".,")
+    raw = re.sub(r"\[(\d+)\]", r"/\1", raw).replace(".", "/")
+    keys = [k.replace("~1", "/").replace("~0", "~") for k in raw.split("/") if k]
+    if len(keys) > 2 and keys[0] in ACTIONS and keys[1].isdigit():
+        keys = keys[2:]
+    return _split(keys)
+
+
+def segments_of_harness(path: str) -> tuple[str, ...]:
+    """``$.message.catalog['bpp/providers'][0].id`` → segments, as above."""
+    keys = [a or b or c for a, b, c in _HARNESS_TOKEN.findall(path.removeprefix("$"))]
+    return _split(keys)
+
+
+def related(official: tuple[str, ...], harness: tuple[str, ...]) -> bool:
+    """Same field, or one names the parent of the other (a missing property is reported at
+    its object by one tool, at the property by the other).  An official path that does not
+    start at ``message``/``context`` is relative: it must appear inside the harness path."""
+    if len(official) < 2 or len(harness) < 2:
+        return False
+    if official[0] in ("message", "context"):
+        shorter = min(len(official), len(harness))
+        return official[:shorter] == harness[:shorter]
+    return any(harness[i:i + len(official)] == official
+               for i in range(len(harness) - len(official) + 1))
 
 
 # --- mapping to topics -----------------------------------------------------------------------
@@ -740,7 +818,7 @@ def compare(root: Path) -> tuple[list[FlowComparison], list[str]]:
             unmatched.append(_relative(verdict, root))
             continue
         checked, reports = found
-        harness = [Harness(_harness_action(f.action, f.file), f.rule_id, f.message)
+        harness = [Harness(_harness_action(f.action, f.file), f.rule_id, f.message, f.path)
                    for r in reports for f in r.findings]
         compared.append(FlowComparison(_relative(verdict, root), checked,
                                        official_findings(value), harness))
@@ -756,15 +834,17 @@ def _percent(part: int, whole: int) -> str:
 def topic_rows(flows: list[FlowComparison]) -> list[str]:
     official = Counter(o.topic for f in flows for o in f.official)
     also = Counter(o.topic for f in flows for o in f.also_reported())
+    same = Counter(o.topic for f in flows for o in f.at_same_path())
     harness = Counter(h.topic for f in flows for h in f.harness)
     extra = Counter(h.topic for f in flows for h in f.extra())
     rows = ["| topic | official findings | also reported by the harness | agreement "
-            "| harness findings | of which the official tool did not report |",
-            "|---|---:|---:|---:|---:|---:|"]
+            "| of those, at the same JSON path | harness findings "
+            "| of which the official tool did not report |",
+            "|---|---:|---:|---:|---:|---:|---:|"]
     for topic in sorted(set(official) | set(harness), key=lambda t: (-official[t], t)):
         rows.append(f"| {topic} | {official[topic]} | {also[topic]} | "
-                    f"{_percent(also[topic], official[topic])} | {harness[topic]} | "
-                    f"{extra[topic]} |")
+                    f"{_percent(also[topic], official[topic])} | {same[topic]} | "
+                    f"{harness[topic]} | {extra[topic]} |")
     return rows
 
 
@@ -878,6 +958,7 @@ def extra_rows(flows: list[FlowComparison]) -> list[str]:
 def render(flows: list[FlowComparison], unmatched: list[str], root: Path) -> str:
     official = sum(len(f.official) for f in flows)
     also = sum(len(f.also_reported()) for f in flows)
+    same = sum(len(f.at_same_path()) for f in flows)
     harness = sum(len(f.harness) for f in flows)
     extra = sum(len(f.extra()) for f in flows)
     rules = sum(1 for r in CATALOG.values() if r.fn is not None)
@@ -888,11 +969,14 @@ def render(flows: list[FlowComparison], unmatched: list[str], root: Path) -> str
         "",
         f"Compared on `{root.name}`: {len(flows)} verdict files whose payloads were found "
         f"({len(unmatched)} without payloads to check), against the {rules} business rules "
-        "in the catalogue when this was generated.  Matching is by topic, action and flow "
-        "(see the tool's docstring); numbers are indicative, not exact.",
+        "in the catalogue when this was generated.  Matching is by JSON path where the official "
+        "message names one, else by topic, action and flow (see the tool's docstring).",
         "",
         f"- Official findings: **{official}**; also reported by the harness: **{also}** "
         f"({_percent(also, official)}); missed: **{official - also}**.",
+        f"- Of the also-reported ones, **{same}** are matched at the JSON path the official "
+        "message names (a harness finding on the same action at that path, its parent or a "
+        "child); the others name no path and agree on topic, action and flow.",
         f"- Harness findings on the same payloads: **{harness}**; on a topic/action the "
         f"official tool did not flag: **{extra}**.",
         "",
