@@ -48,8 +48,15 @@ class Message:
         return {}
 
     def _ctx_str(self, key: str) -> str:
-        value = self.context.get(key)
-        return value if isinstance(value, str) else ""
+        # Inlines ``context``: rules ask for action/domain/version millions of times per log tree.
+        payload = self.payload
+        if isinstance(payload, dict):
+            ctx = payload.get("context")
+            if isinstance(ctx, dict):
+                value = ctx.get(key)
+                if isinstance(value, str):
+                    return value
+        return ""
 
     @property
     def action(self) -> str:

@@ -55,20 +55,23 @@ def get_str(obj: Any, *path: str | int) -> str | None:
 
 
 def get_dict(obj: Any, *path: str | int) -> dict[str, Any]:
-    value = get(obj, *path)
+    value = get(obj, *path) if path else obj
     return value if isinstance(value, dict) else {}
 
 
 def get_list(obj: Any, *path: str | int) -> list[Any]:
-    value = get(obj, *path)
+    value = get(obj, *path) if path else obj
     return value if isinstance(value, list) else []
 
 
 def items_of(obj: Any, *path: str | int) -> Iterator[tuple[int, dict[str, Any]]]:
     """``(index, element)`` for each element of the list at ``path`` that is an object."""
-    for index, element in enumerate(get_list(obj, *path)):
-        if isinstance(element, dict):
-            yield index, element
+    # Called millions of times over a log tree's catalogues: no helper calls on the way.
+    value = get(obj, *path) if path else obj
+    if isinstance(value, list):
+        for index, element in enumerate(value):
+            if isinstance(element, dict):
+                yield index, element
 
 
 MAX_MAGNITUDE = 18

@@ -29,13 +29,25 @@ def finding_from(rule: Rule, violation: Violation, message: Message) -> Finding:
     )
 
 
+_APPLICABLE: dict[tuple[int, str, str, str], list[Rule]] = {}
+
+
 def applicable_rules(message: Message) -> list[Rule]:
-    # Read the context once, not once per rule: hundreds of rules × every message of a log tree.
-    action, domain, version = message.action, message.domain, message.version
-    return [
-        r for r in load_all().values()
-        if r.fn is not None and r.applies_to(action, domain, version)
-    ]
+    """The rules with a function that apply to ``message``'s action, domain and version.
+
+    Hundreds of rules × every message of a log tree: the answer is remembered per (action,
+    domain, version).  The catalogue only grows (an id cannot be registered twice with another
+    rule), so its size says whether a remembered answer is still current.
+    """
+    catalog = load_all()
+    key = (len(catalog), message.action, message.domain, message.version)
+    found = _APPLICABLE.get(key)
+    if found is None:
+        if len(_APPLICABLE) > 4096:  # bounded: junk domains and versions are unbounded
+            _APPLICABLE.clear()
+        found = _APPLICABLE[key] = [
+            r for r in catalog.values() if r.fn is not None and r.applies_to(*key[1:])]
+    return list(found)
 
 
 def run_rules(
@@ -48,7 +60,8 @@ def run_rules(
         if rule.fn is None:
             continue
         try:
-            findings.extend(finding_from(rule, v, message) for v in rule.fn(ctx))
+            for violation in rule.fn(ctx):
+                findings.append(finding_from(rule, violation, message))
         except Exception as exc:  # a harness defect must not hide the other findings
             findings.append(
                 Finding(
