@@ -220,11 +220,11 @@ KNOWN: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.I), why) for p, wh
      "rule set's spelling (automation-1.2.5/RET10-1.2.5/validations/index.yaml), the 1.2 "
      "enum describes RET10-1020 as \"Detergents & Dishwash\"; the harness checks only "
      "code-form category ids (RET-CAT-058)"),
-    (r"quote/breakup/\d+/item must have required property 'quantity'",
+    (r"quote/breakup/\d+/item must have required property '(quantity|price)'",
      "official false alarm: the flagged lines are tax lines on a fulfillment whose item "
      "carries only the tag quote/type=fulfillment, as in the official example "
-     "retail-1.2/Examples/B2C/on_select/on_select_item_in_stock.yaml (tax_f line F1); "
-     "the 1.2 Item requires no quantity"),
+     "retail-1.2/Examples/B2C/on_select/on_select_item_in_stock.yaml (tax_f line F1: no "
+     "quantity, no price); the 1.2 Item requires neither"),
     (r"quote/breakup/\d+/item/tags must NOT have fewer than 2 items",
      "official false alarm: the flagged lines are a customised F&B item's base line and its "
      "tax line, whose item.tags holds only the type group (type=item), as in the official "
@@ -263,6 +263,24 @@ KNOWN: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.I), why) for p, wh
      "with its own required lists only (docs/schemas.md), which defines order.documents "
      "(the invoice an LSP attaches) and does not require payment.status (the 1.2.5 tables "
      "and the LOG10 rule set do; the LOG11 rule set does not, so the 1.2.5 schema does not)"),
+    (r"/on_status/\d+/message/order/fulfillments/\d+/end must have required property 'time'",
+     "not checkable from the pack: logistics 1.2.0 (nic2004:60232) payloads (CyberExpert LSP "
+     "flow3) and the pack has no 1.2.0 logistics spec; logistics 1.2.5 does not require "
+     "end.time there either: the LOG10 rule set asks for end.time.timestamp only once the "
+     "order is delivered (automation-1.2.5/logistics-1.2.5/validations/index.yaml on_status "
+     "order_delivered_timestamp), and the flagged fulfillment is Packed, Agent-assigned, "
+     "Order-picked-up, Out-for-delivery or Cancelled"),
+    (r"/on_cancel/\d+/message/order/fulfillments/\d+/tags/\d+(/list/\d+)?/code must be equal "
+     r"to one of the allowed values \((state,rto_action,rto_event,precancel_state\)"
+     r"|ready_to_ship,return_to_origin,retry_count,rto_id,cancellation_reason_id)",
+     "not checkable from the pack: logistics 1.2.0 (nic2004:60232) payloads (CyberExpert LSP "
+     "flow3 on_cancel: routing, tracking, cancel_request, quote_trail groups) and the pack has "
+     "no 1.2.0 logistics spec, whose tag lists the validator applies; they are not the 1.2.5 "
+     "ones either: the LOG10 1.2.5 rule set admits tracking, linked_order, rto_event, "
+     "precancel_state, ... on on_cancel fulfillments (automation-1.2.5/logistics-1.2.5/"
+     "validations/index.yaml on_cancel validate_tag_2), the validator's list state, "
+     "rto_action, rto_event, precancel_state rejects tracking; the harness derives 1.2.0 with "
+     "no 1.2.5 enums (docs/schemas.md)"),
     (r"fulfillments/\d+/(start|end)/time must have required property 'range'",
      "official stricter than the spec: pickup and delivery ranges are optional at "
      "on_confirm (\"optional, pickup time range may be provided if available\", "
@@ -285,6 +303,14 @@ KNOWN: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.I), why) for p, wh
      "verdict's own reverse-geocoding message quotes another search start (28.466959, "
      "77.021137), so it judged a different search; LOG-INIT-007 and LOG-XSTEP-005 check "
      "these points and are silent here"),
+    (r"context/timestamp of /\w+ should be greater than /on_update_part_cancel "
+     r"context/timestamp|Fulfillments/Cancel is missing in on_update_\w+",
+     "official false alarm: the verdict (nStore Retail Buyer App Reports/Flow 6B report.json) "
+     "judged a return flow with no part cancel, whose on_update_part_cancel slot was empty "
+     "(the same verdict: on_update_part_cancel \"JSON cannot be empty\"; the folder Flow 6-B "
+     "(Return delivered) has no part cancel either); it compares the return's timestamps with "
+     "the missing message's and asks every return on_update for the Cancel fulfillment that "
+     "part cancel would have created"),
     (r"JSON cannot be empty|Missing required data",
      "covered for step files (FILE-PAYLOAD-001, FILE-JSON-001); an empty slot inside a "
      "validator input bundle is skipped by design (bundles carry slots for unused steps)"),
@@ -337,12 +363,36 @@ KNOWN: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.I), why) for p, wh
      "RTO_PLUS_PART_CANCELLATION.yaml has end.time on its RTO-Initiated fulfillment, so "
      "\"should not be present\" is stricter than the spec, and \"should be present\" fires on "
      "RTO-Delivered fulfillments that carry end.time (Lekhha Flow 5, KiranaPro FLOW 5)"),
-    (r"start/time/range/start is missing",
+    (r"start/time/range/start is missing"
+     r"|fulfillments/\d+/start/time/range must have required property 'start'",
      "official stricter than the spec: Time.range requires neither start nor end "
      "(retail-1.2/openapi/build.yaml Time), the 1.2.5 rule sets treat "
      "FULFILLMENTS_START_TIME_RANGE_START as optional (_CONTINUE_ when absent), and the pickup "
-     "range itself \"may be provided if available\" (notes/on_confirm [^8]); a range with only "
-     "its end is a pickup deadline (the validator accepts the same range in on_status)"),
+     "range itself \"may be provided if available\" (notes/on_confirm [^8]); every flagged "
+     "range (Lekhha Flows 2, 3, 5, 6 on_status and on_cancel) has only its end, a pickup "
+     "deadline"),
+    (r"/message/order/fulfillments/\d+/start must have required property 'time'",
+     "official stricter than the spec: the pickup time range is optional at on_confirm "
+     "(\"optional, pickup time range may be provided if available\", retail-1.2/notes/"
+     "on_confirm/on_confirm_other_product.yaml [^8]) and the pickup timestamp is \"required "
+     "if state is Order-picked-up, Out-for-delivery, Order-delivered\" (notes/on_status [^7]); "
+     "the flagged fulfillment (Lekhha Flow 6 on_status_pending) is Pending, with no time in "
+     "on_confirm either"),
+    (r"/message/order/quote/breakup/\d+/price/value Price value should be a number in string "
+     r"with upto 2 decimal places",
+     "official false alarm: the flagged values are discount lines (\"-60.00\", \"-60\", "
+     "\"-12.72\"; Lekhha Flows 2, 3, 5, 6), negative as discounts are: Price.value is a "
+     "DecimalValue with pattern [+-]?([0-9]*[.])?[0-9]+ (retail-1.2/openapi/build.yaml) and "
+     "the official example retail-1.2/Examples/B2C/on_status/on_status_other_product_out_for_"
+     "delivery.yaml has a discount line of '-10'; the validator accepts the same lines in "
+     "on_select, on_init and on_confirm of these flows and flags them only in on_status"),
+    (r"/message/order/fulfillments/\d+/tags/\d+/list/\d+/code must be equal to one of the "
+     r"allowed values \(type,id,currency,value,reason_id,initiated_by\)",
+     "official false alarm: every flagged code is \"subtype\" (item or customization) in a "
+     "Cancel fulfillment's quote_trail, as in the official example retail-1.2/Examples/B2C/"
+     "on_update/on_update_merchant_cancels_customized.yaml (quote_trail list type, subtype, "
+     "id, currency, value; notes [^7]: \"matches item type, i.e. item, customization\"); the "
+     "validator's list lacks it (Xpress_Baazaar F&B Flow 6, on_status after a part cancel)"),
     (r"order\.state shouldn't be changed from Created to Accepted",
      "official stricter than the spec: Created to Accepted is the order's forward move, and "
      "the spec's own part-cancel example has the order Accepted (retail-1.2/Examples/B2C/"
@@ -590,7 +640,8 @@ class FlowComparison:
 
 _OFFICIAL_POINTER = re.compile(
     r"(?:^|[\s(])(/?(?:message|context|[a-z_]+/\d+/message)[/.][\w@~/.\[\]-]+"
-    r"|/?(?:fulfillments|items|quote|billing|payment|provider|tags)\[?\d*\]?[/.][\w@~/.\[\]-]+)")
+    r"|/?(?:fulfillments|items|quote|billing|payment|provider|tags|tracking)\[?\d*\]?[/.]"
+    r"[\w@~/.\[\]-]+)")
 _HARNESS_TOKEN = re.compile(r"\.([^.\[\]]+)|\['((?:[^'\\]|\\.)*)'\]|\[(\d+)\]")
 
 
@@ -606,7 +657,8 @@ def _split(keys: Iterable[str]) -> tuple[str, ...]:
 def segments_of_official(text: str) -> tuple[str, ...]:
     """The JSON path an official message names, as segments: ``/message/catalog/bpp~1providers
     /0/id``, ``/on_status/0/message/...`` (a bundle slot, dropped), ``message.order.tags[0]
-    .list``, ``/fulfillments[0]/start/time``; empty when it names none."""
+    .list``, ``/fulfillments[0]/start/time``, ``tracking/location/updated_at``; empty when it
+    names none."""
     found = _OFFICIAL_POINTER.search(text)
     if not found:
         return ()
