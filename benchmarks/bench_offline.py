@@ -8,7 +8,9 @@ Targets: check within 5× the parse time, peak under 1 GiB.
     python benchmarks/bench_offline.py [PATH] [--repeat 3]
 
 PATH defaults to ../shared/ondc/real-logs.  Not a test: it prints numbers and exits 0; a
-regression shows up as a number, not a red CI.
+regression shows up as a number, not a red CI.  Measured numbers and where the time goes are
+recorded in docs/offline.md ("Speed"); last run: parse 0.47 s, check 3.9 s (8.3×, target not
+met: the rules' own work), peak traced 14 MiB, max RSS 132 MiB.
 """
 
 from __future__ import annotations
