@@ -978,6 +978,35 @@ def _computed_status(kind: str, examples: list[Official], flows: list[FlowCompar
     return f"{UNEXPLAINED}: no harness rule on {topic} for {action}"
 
 
+#: Classes of reasons, by how a KNOWN reason starts: (class, regex on the reason).
+REASON_CLASSES = [(name, re.compile(pattern, re.I)) for name, pattern in [
+    ("official false alarm (the payload is right)", r"^official (false alarm|misattribution)"),
+    ("official check stricter than, wider than or against the spec",
+     r"^official (stricter|check (wider|against))"),
+    ("official warning, not a failure", r"^official warning"),
+    ("reported by the harness on another step or under another topic",
+     r"^covered (by|where)"),
+    ("outside what the offline checker can decide (no spec in the pack, network, "
+     "empty validator slots)", r"^(not checkable|not implemented|not a |covered for step)"),
+]]
+
+
+def reason_class(official: Official) -> str:
+    """The class of the first KNOWN reason matching ``official`` (see ``REASON_CLASSES``)."""
+    for pattern, why in KNOWN:
+        if pattern.search(official.text):
+            return next((name for name, start in REASON_CLASSES if start.search(why)),
+                        "other named reason (see the row)")
+    return UNEXPLAINED
+
+
+def reason_rows(flows: list[FlowComparison]) -> list[str]:
+    counts = Counter(reason_class(o) for f in flows for o in f.missed())
+    rows = ["| why the harness does not report it | official findings |", "|---|---:|"]
+    rows += [f"| {name} | {count} |" for name, count in counts.most_common()]
+    return rows
+
+
 def miss_rows(flows: list[FlowComparison]) -> list[str]:
     missed: dict[tuple[str, str], list[Official]] = {}
     for flow in flows:
@@ -1041,6 +1070,8 @@ def render(flows: list[FlowComparison], unmatched: list[str], root: Path) -> str
         "Every official check the harness did not match, most frequent first, each with the "
         "reason: a named official false alarm, a check stricter than the spec, or a check "
         "that needs what an offline checker does not have.",
+        "",
+        *reason_rows(flows),
         "",
         *miss_rows(flows),
         "",
