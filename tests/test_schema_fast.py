@@ -20,6 +20,7 @@ from jsonschema import Draft202012Validator
 from ondc_harness.checks import schema as schema_module
 from ondc_harness.checks.runner_rules import SCHEMA
 from ondc_harness.checks.schema import CompiledSchema, validate, validator_for
+from test_schemas import _paths
 
 # Every keyword the generated schemas use, behind $ref, allOf, anyOf and if/then/else.
 SCHEMA_DOC: dict[str, Any] = {
@@ -82,17 +83,6 @@ VALID: dict[str, Any] = {
 
 JUNK: list[Any] = [None, True, 0, -1, 1.0, 2.5, 10**30, "", "x", "12.9,77.6\n", "١٢,٣٤",
                    [], [None], {}, {"a": 1}]
-
-
-def _paths(node: Any, prefix: tuple[str | int, ...] = ()) -> Iterator[tuple[str | int, ...]]:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield (*prefix, key)
-            yield from _paths(value, (*prefix, key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield (*prefix, index)
-            yield from _paths(value, (*prefix, index))
 
 
 def _mutants(base: dict[str, Any]) -> Iterator[Any]:
