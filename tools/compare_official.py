@@ -498,6 +498,10 @@ REVIEWED: dict[str, str] = {
                     "[^8]: fulfillment id), title_type written instead of type",
     "RET-CAT-025": "reviewed 2026-11-24: real defect: location label 'open' in a full "
                    "catalogue (only incremental refresh may open; RET10 rule set)",
+    "RET-XSTEP-013": "reviewed 2026-11-25: real defects: the store's address.city is \"\" in "
+                     "on_init and \"Mumbai City\" in on_confirm (Mobibharat Flows 2-6, one "
+                     "fulfillment F1 throughout); fields dropped or added later are not "
+                     "reported",
     "RET-POST-031": "reviewed 2026-11-24: false positive fixed (a full cancel stated in "
                     "order.cancellation alone, 1.2.0's object); the rest real: part cancels "
                     "without cancel_request, a Cancel fulfillment copied from the delivery, "

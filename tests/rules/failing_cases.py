@@ -150,6 +150,10 @@ FULFILLMENTS = [
     Case("RET-FULF-005", "on_confirm", "$.message.order.fulfillments[0].type",
          setter("on_confirm", *ORDER, "fulfillments", 0, "type", value="delivery"),
          "lower-case type"),
+    Case("RET-FULF-006", "on_select", "$.message.order.fulfillments[0]['@ondc/org/TAT']",
+         setter("on_search", "message", "catalog", "bpp/providers", 0, "items", 0,
+                "@ondc/org/time_to_ship", value="PT60M"),
+         "ships when it should be delivered"),
 ]
 
 CANCELLATION = [
@@ -192,6 +196,12 @@ CROSS_STEP = [
          "fee raised"),
     Case("RET-XSTEP-010", "on_init", "$.message.order.billing.name",
          setter("on_init", *ORDER, "billing", "name", value="Someone Else"), "other name"),
+    Case("RET-XSTEP-013", "on_confirm", "$.message.order.fulfillments[0].start.location.gps",
+         both(*(setter(step, *ORDER, "fulfillments", 0, "start", value={"location": {
+             "id": "L1", "gps": gps, "descriptor": {"name": "Store 1"}}})
+             for step, gps in (("on_init", "12.9716,77.5946"),
+                               ("on_confirm", "12.9352,77.6245")))),
+         "ships from another place"),
 ]
 
 PAYMENT = [

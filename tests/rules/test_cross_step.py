@@ -189,3 +189,47 @@ def test_identity_rules_skip_what_is_absent(flow: Flow) -> None:
     del order(flow, "on_init")["provider"]
     assert found(check(flow, "status"), "RET-XSTEP-005") == []
     assert found(check(flow, "on_init"), "RET-XSTEP-007") == []
+
+
+# --- the store (RET-XSTEP-013) ------------------------------------------------------------------
+
+def _give_store(flow: Flow, step: str, index: int = 0, **location: Any) -> None:
+    store = {"id": "L1", "gps": "12.9716,77.5946", "descriptor": {"name": "Store 1"},
+             "address": {"locality": "Indiranagar", "city": "Bengaluru", "area_code": "560038"}}
+    order(flow, step)["fulfillments"][index]["start"] = {"location": {**store, **location}}
+
+
+S = "$.message.order.fulfillments[0].start.location"
+
+
+def test_the_store_is_compared_with_the_latest_message_that_gave_it(flow: Flow) -> None:
+    for step in ("on_init", "on_confirm"):
+        _give_store(flow, step)
+    _give_store(flow, "on_status", descriptor={"name": "Other Store"})
+    assert found(check(flow, "on_confirm"), "RET-XSTEP-013") == []
+    assert found(check(flow, "on_status"), "RET-XSTEP-013") == [
+        (f"{S}.descriptor.name", "Store 1", "Other Store")]
+
+
+def test_store_fields_given_late_or_left_out_are_no_change(flow: Flow) -> None:
+    """on_select/on_init often omit the start; on_status often drops the id or adds fields."""
+    _give_store(flow, "on_confirm")
+    assert found(check(flow, "on_confirm"), "RET-XSTEP-013") == []
+    _give_store(flow, "on_status", gps="12.97160, 77.594600")  # same point, other notation
+    del order(flow, "on_status")["fulfillments"][0]["start"]["location"]["id"]
+    order(flow, "on_status")["fulfillments"][0]["start"]["location"]["address"]["building"] = "7"
+    assert found(check(flow, "on_status"), "RET-XSTEP-013") == []
+
+
+def test_the_store_is_compared_per_fulfillment_id_not_with_other_stores(flow: Flow) -> None:
+    """A second fulfillment from another store (or an RTO starting at the buyer's) has its own
+    id: it is not compared with F1's store."""
+    _give_store(flow, "on_confirm")
+    rto = {"id": "F1-RTO", "type": "RTO", "state": {"descriptor": {"code": "RTO-Initiated"}},
+           "start": {"location": {"gps": "12.974002,77.613458"}}}
+    order(flow, "on_status")["fulfillments"].append(rto)
+    _give_store(flow, "on_status")
+    assert found(check(flow, "on_status"), "RET-XSTEP-013") == []
+    order(flow, "on_status")["fulfillments"][0]["start"]["location"]["gps"] = "junk"
+    assert found(check(flow, "on_status"), "RET-XSTEP-013") == [
+        (f"{S}.gps", "12.9716,77.5946", "junk")]

@@ -277,3 +277,14 @@ def test_one_transaction_per_issue_is_silent(tmp_path: Path) -> None:
         (tmp_path / f"{number:02d}_{step}.json").write_text(json.dumps(flow[step]))
     reports, _ = check_path(tmp_path)
     assert [f for r in reports for f in r.findings if f.rule_id == "IGM-TXN-001"] == []
+
+
+def test_the_1_0_enum_status_resolved_is_accepted() -> None:
+    """igm-1.0.0 enums (components/enums/index.yaml, build.yaml x-enum issue.status) list
+    RESOLVED beside OPEN and CLOSED; the Issue schema's own enum has only OPEN and CLOSED."""
+    flow = build("v1")
+    at(flow["on_issue_status"], *ISSUE)["status"] = "RESOLVED"
+    assert ids(check(flow, "on_issue_status", "v1")) == []
+    at(flow["on_issue_status"], *ISSUE)["status"] = "PROCESSING"  # a 2.0 status, not a 1.0 one
+    assert [(f.rule_id, f.path) for f in check(flow, "on_issue_status", "v1")
+            if f.rule_id == "IGM-STATUS-001"] == [("IGM-STATUS-001", "$.message.issue.status")]

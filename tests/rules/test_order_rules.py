@@ -6,7 +6,7 @@ import copy
 from typing import Any
 
 import pytest
-from retail_flow import Flow, check, history_before, stamp
+from retail_flow import Flow, build_flow, check, history_before, stamp
 
 from ondc_harness.checks.engine import run_rules
 from ondc_harness.checks.findings import Finding
@@ -237,3 +237,53 @@ def test_p2h2p_routing_allows_hub_states(flow: Flow) -> None:
     # In-transit is past pickup: the transition rules must accept it for P2H2P routing (the
     # progress rules about pickup time and order state have their own tests).
     assert [f for f in check(flow, "on_status") if f.rule_id.startswith("RET-TRANS-")] == []
+
+
+# --- TAT vs time_to_ship (RET-FULF-006) ----------------------------------------------------------
+
+def _tat_flow(time_to_ship: str) -> Flow:
+    flow = build_flow()
+    flow["on_search"]["message"]["catalog"]["bpp/providers"][0]["items"][0][
+        "@ondc/org/time_to_ship"] = time_to_ship
+    return flow
+
+
+def _tat_findings(flow: Flow) -> list[tuple[str, object]]:
+    return [(f.path, f.expected) for f in check(flow, "on_select") if f.rule_id == "RET-FULF-006"]
+
+
+TAT = "$.message.order.fulfillments[{}]['@ondc/org/TAT']"
+
+
+def test_tat_must_exceed_time_to_ship() -> None:
+    assert _tat_findings(_tat_flow("PT45M")) == []
+    assert _tat_findings(_tat_flow("PT1H")) == [(TAT.format(0), "longer than PT1H")]
+    assert _tat_findings(_tat_flow("P1D")) == [(TAT.format(0), "longer than P1D")]
+
+
+def test_tat_rule_skips_what_it_cannot_compare() -> None:
+    assert _tat_findings(_tat_flow("one day")) == []  # RET-CAT-055's
+    flow = _tat_flow("P1D")
+    flow["on_select"]["message"]["order"]["fulfillments"][0]["@ondc/org/TAT"] = "soon"
+    assert _tat_findings(flow) == []  # RET-FULF-004's
+    flow = _tat_flow("P1D")
+    flow["on_select"]["message"]["order"]["fulfillments"][0]["state"]["descriptor"]["code"] = (
+        "Non-serviceable")
+    assert _tat_findings(flow) == []
+    flow = _tat_flow("P1D")
+    flow["on_search"]["message"]["catalog"]["bpp/providers"][0]["items"][0]["id"] = "I9"
+    assert _tat_findings(flow) == []  # I1 not in on_search
+    flow = _tat_flow("P1D")
+    flow["on_select"]["message"]["order"]["provider"]["id"] = "P9"
+    assert _tat_findings(flow) == []  # provider not in on_search (RET-XSTEP-007's)
+
+
+def test_tat_of_pickup_equals_time_to_ship_and_options_carry_the_order() -> None:
+    """A Self-Pickup TAT is the O2S time; an option no item names carries the whole order."""
+    flow = _tat_flow("PT30M")
+    fulfillments = flow["on_select"]["message"]["order"]["fulfillments"]
+    fulfillments.append({**fulfillments[0], "id": "F2", "type": "Self-Pickup",
+                         "@ondc/org/TAT": "PT30M"})
+    fulfillments.append({**fulfillments[0], "id": "F3", "@ondc/org/TAT": "PT30M"})
+    del fulfillments[0]["type"]  # read from the catalogue's F1 (Delivery)
+    assert _tat_findings(flow) == [(TAT.format(2), "longer than PT30M")]

@@ -466,3 +466,82 @@ def selected_from_catalogue(ctx: CheckContext) -> Iterator[Violation]:
             yield Violation(_order_path("items", index, "id"),
                             f"item {item['id']!r} is not in provider {pid!r}'s catalogue",
                             expected=sorted(offered), actual=item["id"])
+
+
+# --- the store ---------------------------------------------------------------------------------
+
+#: Where the seller states a fulfillment's start (the store), in the order these messages come.
+_STORE_SOURCES: Final = ("on_select", "on_init", "on_confirm", "on_status")
+
+
+def _store(fulfillment: dict[str, Any]) -> dict[str, Any] | None:
+    """What identifies the store a fulfillment starts from: location id, gps, address and the
+    store's name (``start.location.descriptor.name``); ``None`` without a start location."""
+    location = get(fulfillment, "start", "location")
+    if not isinstance(location, dict):
+        return None
+    out: dict[str, Any] = {k: location[k] for k in ("id", "gps", "address") if k in location}
+    name = get(location, "descriptor", "name")
+    if name is not MISSING:
+        out["descriptor"] = {"name": name}
+    return out
+
+
+def _same_gps(change: Change) -> bool:
+    """A gps rewritten in another notation ("12.97,77.61" → "12.970, 77.610") is the same
+    point (within 1e-6°)."""
+    if _last_key(change.path) != "gps":
+        return False
+    try:
+        old = [float(x) for x in str(change.old).split(",")]
+        new = [float(x) for x in str(change.new).split(",")]
+    except ValueError:
+        return False
+    return len(old) == len(new) == 2 and all(
+        abs(a - b) < 1e-6 for a, b in zip(old, new, strict=True))
+
+
+def _stores(order: dict[str, Any]) -> dict[str, tuple[int, dict[str, Any]]]:
+    """Fulfillment id → (index, store) for the fulfillments that name a start location."""
+    out: dict[str, tuple[int, dict[str, Any]]] = {}
+    for index, fulfillment in items_of(order, "fulfillments"):
+        fid, store = fulfillment.get("id"), _store(fulfillment)
+        if isinstance(fid, str) and store is not None and fid not in out:
+            out[fid] = (index, store)
+    return out
+
+
+@rule("RET-XSTEP-013", "A fulfillment keeps its store (start location id, gps, address, name) "
+      "from on_select and on_init to on_confirm and on_status", Severity.MAJOR,
+      spec=f"{_R} on_confirm (store location unchanged); on_status",
+      actions=["on_confirm", "on_status"], domains=RETAIL)
+def same_store_location(ctx: CheckContext) -> Iterator[Violation]:
+    """The store the buyer ordered from is where the order is packed and picked up; a changed
+    start location sends the courier (and the buyer's expectations) elsewhere.
+
+    Each fulfillment is compared *with itself*, by id, in the latest earlier seller message
+    (on_select, on_init, on_confirm, on_status) that gave its start location, so a change is
+    reported once, where it happens.  It is never compared with other stores: the official
+    validator compares with the first location of on_search, and flags orders shipped,
+    unchanged, from the provider's second store (docs/official-agreement.md, sellerGpsErr).
+    New fulfillments (Cancel, RTO, Return: their start is not the store) have ids of their
+    own and no earlier start to compare with.  A start location first given late (on_select
+    and on_init often leave it out) is not a change, nor is a field given or left out
+    later (on_status often drops ``id`` or adds ``address.building``; the 2024 logs do both
+    with the store otherwise identical): only a value present on both sides and different is
+    a changed store, reported at its exact path.
+    """
+    current = _stores(order_of(ctx.payload))
+    if not current:
+        return
+    sources = [m for m in earlier(ctx) if m.action in _STORE_SOURCES]
+    for fid, (index, store) in current.items():
+        for message in reversed(sources):
+            before = _stores(order_of(message.payload)).get(fid)
+            if before is None:
+                continue
+            changes = [c for c in diff_paths(
+                before[1], store, base=_order_path("fulfillments", index, "start", "location"))
+                if c.kind == "changed" and not _same_gps(c)]
+            yield from _violations(changes, f"store of fulfillment {fid!r}", message.action)
+            break

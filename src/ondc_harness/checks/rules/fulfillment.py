@@ -12,17 +12,19 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Final
 
-from ondc_harness.checks.access import MISSING, get, items_of
+from ondc_harness.checks.access import MISSING, get, get_str, items_of
 from ondc_harness.checks.catalog import CheckContext, rule
 from ondc_harness.checks.findings import Severity, Violation, json_path
 from ondc_harness.checks.rules._common import (
     RETAIL,
+    earlier,
     fulfillment_ids,
     fulfillment_refs,
     member,
     order_of,
 )
-from ondc_harness.durations import is_duration
+from ondc_harness.checks.rules.discovery import catalogue_of
+from ondc_harness.durations import is_duration, parse_duration
 
 _R = "RULES-REFERENCE.md"
 _NOTES = "retail-1.2/notes/on_select/on_select.yaml"
@@ -116,3 +118,82 @@ def fulfillment_type(ctx: CheckContext) -> Iterator[Violation]:
         if "type" in fulfillment and not member(fulfillment["type"], FULFILLMENT_TYPES):
             yield Violation(_fulfillments_path(index, "type"), "unknown fulfillment type",
                             expected=sorted(FULFILLMENT_TYPES), actual=fulfillment["type"])
+
+
+def _seconds(value: object) -> float | None:
+    """A duration in seconds, ``None`` when it is not one (RET-FULF-004 and RET-CAT-055 report
+    those)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return parse_duration(value)
+    except ValueError:
+        return None
+
+
+@rule("RET-FULF-006", "A delivery's @ondc/org/TAT (order to delivery) is longer than the longest "
+      "@ondc/org/time_to_ship (order to ship) in on_search of the items it delivers",
+      Severity.MAJOR, spec=f"{_R} on_select (TAT > time_to_ship); "
+      f"retail-1.2/notes/on_select/on_select_item_in_stock.yaml [^6]; "
+      f"on_select_enable_self_pickup.yaml [^2]", actions=["on_select"], domains=RETAIL)
+def tat_after_time_to_ship(ctx: CheckContext) -> Iterator[Violation]:
+    """O2D TAT = max(time_to_ship of the items in the fulfillment) + the courier's S2D time
+    (notes [^6]), so a delivery promised no later than the goods are ready to ship is not a
+    promise anyone can keep (the official validator: "TAT (O2D) can't be equal to
+    time_to_ship (O2S)").
+
+    - Only ``Delivery`` fulfillments (the type of on_select, else of the catalogue fulfillment
+      with that id): a Self-Pickup or Buyer-Delivery TAT *is* the O2S time (notes
+      on_select_enable_self_pickup [^4], [^6]), equal to time_to_ship by design.  A
+      Non-serviceable fulfillment promises nothing and is skipped.
+    - Each delivery fulfillment is compared with the items it carries (items whose
+      fulfillment_id names it: notes [^6] "items in the fulfillment"); an option no item names
+      (on_select_multiple_pickup.yaml: items name the default F1, F2 is an alternative
+      delivery for the same cart) carries the whole order ("max of time_to_ship for items in
+      order", enable_self_pickup [^2]).
+    - time_to_ship is read from the flow's on_search messages, a later one overriding an
+      earlier one item by item (an incremental refresh replaces an item's record), i.e. the
+      latest catalogue the buyer saw.  Items not in on_search (customisations usually have
+      no time_to_ship), and TATs or time_to_ship that are not durations, are skipped: the
+      format rules report those.
+    """
+    order = order_of(ctx.payload)
+    catalogue = catalogue_of(earlier(ctx))
+    pid = get(order, "provider", "id")
+    if catalogue is None or not isinstance(pid, str) or pid not in catalogue:
+        return
+    view = catalogue[pid]
+    carried: dict[str, list[str]] = {}
+    all_items: list[str] = []
+    for _, item in items_of(order, "items"):
+        if not isinstance(item.get("id"), str):
+            continue
+        all_items.append(item["id"])
+        for _, ref in fulfillment_refs(item):
+            if isinstance(ref, str):
+                carried.setdefault(ref, []).append(item["id"])
+    for index, fulfillment in items_of(order, "fulfillments"):
+        fid = fulfillment.get("id")
+        kind = fulfillment.get("type", MISSING)
+        if kind is MISSING and isinstance(fid, str):
+            kind = view.fulfillments.get(fid, {}).get("type", MISSING)
+        if kind != "Delivery" or get_str(fulfillment, "state", "descriptor", "code") in (
+                "Non-serviceable", "Non-Serviceable"):
+            continue
+        tat = _seconds(fulfillment.get("@ondc/org/TAT"))
+        if tat is None:
+            continue
+        ships = carried.get(fid, []) if isinstance(fid, str) else []
+        slowest: tuple[float, str, str] | None = None
+        for item_id in ships or all_items:
+            text = view.items.get(item_id, {}).get("@ondc/org/time_to_ship")
+            seconds = _seconds(text)
+            if seconds is not None and isinstance(text, str) and (
+                    slowest is None or seconds > slowest[0]):
+                slowest = (seconds, text, item_id)
+        if slowest is not None and tat <= slowest[0]:
+            yield Violation(_fulfillments_path(index, "@ondc/org/TAT"),
+                            f"fulfillment {fid!r} promises delivery no later than item "
+                            f"{slowest[2]!r} is ready to ship (time_to_ship {slowest[1]} in "
+                            "on_search)", expected=f"longer than {slowest[1]}",
+                            actual=fulfillment["@ondc/org/TAT"])

@@ -62,7 +62,11 @@ PREFIX_CATEGORY: Final = {"ORD": "ORDER", "ITM": "ITEM", "FLM": "FULFILLMENT", "
 CODE_V2: Final = re.compile(r"^(ORD|ITM|FLM|AGT|PMT|TRX|PRD|SRV|VIS|PLC)\d{2,3}$")
 
 STATUS_RANK: Final = {"OPEN": 0, "PROCESSING": 1, "RESOLVED": 2, "CLOSED": 3}
-ISSUE_STATUS_V1: Final = frozenset({"OPEN", "CLOSED"})
+#: IGM 1.0 issue status: the Issue schema of igm-1.0.0/build/build.yaml enumerates OPEN and
+#: CLOSED, but the spec's own enum list (build.yaml ``x-enum`` issue.status and
+#: components/enums/index.yaml) also has RESOLVED, and the harness's 1.0 schemas, generated
+#: from both, accept it; RULES-REFERENCE.md (IGM: OPEN → PROCESSING → RESOLVED/CLOSED) too.
+ISSUE_STATUS_V1: Final = frozenset({"OPEN", "RESOLVED", "CLOSED"})
 ISSUE_TYPES: Final = frozenset({"ISSUE", "GRIEVANCE", "DISPUTE"})
 COMPLAINANT_ACTIONS_V1: Final = frozenset({"OPEN", "ESCALATE", "CLOSE"})
 RESPONDENT_ACTIONS_V1: Final = frozenset({"PROCESSING", "CASCADED", "RESOLVED", "NEED-MORE-INFO"})
@@ -157,10 +161,11 @@ def _codes(items: list[Any], *path: str) -> list[str]:
 def effective_status(message: Message) -> str | None:
     """Where the issue stands according to ``message``.
 
-    IGM 2.0 says it in ``issue.status``.  IGM 1.0 has only OPEN/CLOSED at issue level (the
-    complainant's), so the respondent's state is its latest action: PROCESSING (NEED-MORE-INFO
-    and CASCADED are still being processed) or RESOLVED; a callback without any respondent
-    action has not taken the issue up, i.e. OPEN.
+    IGM 2.0 says it in ``issue.status``.  IGM 1.0's issue status is mostly the complainant's
+    OPEN/CLOSED (RESOLVED, in its enum list, is taken at its word), so otherwise the
+    respondent's state is its latest action: PROCESSING (NEED-MORE-INFO and CASCADED are still
+    being processed) or RESOLVED; a callback without any respondent action has not taken the
+    issue up, i.e. OPEN.
     """
     issue = issue_of(message)
     if not issue:
@@ -168,8 +173,8 @@ def effective_status(message: Message) -> str | None:
     status = get_str(issue, "status")
     if is_v2(message, issue):
         return status if status in STATUS_RANK else None
-    if status == "CLOSED":
-        return "CLOSED"
+    if status in ("CLOSED", "RESOLVED"):
+        return status
     actions = _codes(get_list(issue, "issue_actions", "respondent_actions"), "respondent_action")
     if actions:
         return "RESOLVED" if actions[-1] == "RESOLVED" else "PROCESSING"
