@@ -8,6 +8,7 @@ import copy
 from datetime import timedelta
 
 import pytest
+from case_checks import assert_only_finding
 from discovery_cases import ALL_CASES, INC_STEPS, Case, check, rich_flow, tg
 from retail_flow import STEPS
 
@@ -35,12 +36,7 @@ def test_minimal_mutation_yields_exactly_that_finding(case: Case) -> None:
     flow = rich_flow()
     case.mutate(flow)
     findings = check(flow, case.step, case.steps)
-    assert [f for f in findings if f.rule_id == "HARNESS-001"] == []
-    mine = [f for f in findings if f.rule_id == case.rule_id]
-    assert [(f.rule_id, f.path) for f in mine] == [(case.rule_id, case.path)], [
-        f.one_line() for f in findings]
-    assert mine[0].message.strip()
-    assert mine[0].severity == CATALOG[case.rule_id].severity
+    assert_only_finding(findings, case.rule_id, case.path)
 
 
 def test_every_discovery_rule_has_a_case() -> None:

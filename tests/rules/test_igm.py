@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from case_checks import assert_only_finding
 from igm_cases import ALL_CASES, ISSUE, STEPS, TXN, Case, build, check, context, stamp
 from mutations import at
 
@@ -40,11 +41,7 @@ def test_minimal_mutation_yields_exactly_that_finding(case: Case) -> None:
     flow = build(case.version)
     case.mutate(flow)
     findings = check(flow, case.step, case.version)
-    assert [f for f in findings if f.rule_id == "HARNESS-001"] == []
-    mine = [f for f in findings if f.rule_id == case.rule_id]
-    assert [(f.rule_id, f.path) for f in mine] == [(case.rule_id, case.path)], ids(findings)
-    assert mine[0].severity == CATALOG[case.rule_id].severity
-    assert mine[0].message.strip()
+    assert_only_finding(findings, case.rule_id, case.path)
 
 
 def test_every_igm_rule_has_a_case() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from case_checks import assert_only_finding
 from lifecycle_cases import ALL_CASES, FORWARD, Case, check, scenario
 from post_order_cases import SCENARIOS
 from retail_flow import Json
@@ -27,9 +28,7 @@ def test_mutation_yields_exactly_that_finding(case: Case) -> None:
     built = scenario(case.scenario)
     case.mutate(built.flow)
     findings = check(built, case.step)
-    assert [f for f in findings if f.rule_id == "HARNESS-001"] == []
-    mine = [(f.rule_id, f.path) for f in findings if f.rule_id == case.rule_id]
-    assert mine == [(case.rule_id, case.path)], [f.one_line() for f in findings]
+    assert_only_finding(findings, case.rule_id, case.path)
 
 
 def test_every_lifecycle_rule_has_a_case() -> None:

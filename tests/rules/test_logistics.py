@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from case_checks import assert_only_finding
 from logistics_cases import ALL_CASES, Case
 from logistics_flow import (
     ALL_STEPS,
@@ -63,12 +64,8 @@ def test_minimal_mutation_yields_exactly_that_finding(case: Case) -> None:
     flow = build_flow()
     case.mutate(flow)
     findings = check(flow, case.step, case.branch)
-    assert [f for f in findings if f.rule_id == "HARNESS-001"] == []
-    mine = [f for f in findings if f.rule_id == case.rule_id]
-    assert [(f.rule_id, f.path) for f in mine] == [(case.rule_id, case.path)], lines(findings)
-    assert mine[0].action == flow[case.step]["context"]["action"]
-    assert mine[0].severity == CATALOG[case.rule_id].severity
-    assert mine[0].message.strip()
+    assert_only_finding(findings, case.rule_id, case.path,
+                        action=flow[case.step]["context"]["action"])
 
 
 def test_every_logistics_rule_has_a_case_and_logistics_metadata() -> None:

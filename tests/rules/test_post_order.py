@@ -9,6 +9,7 @@ from functools import cache
 from typing import Any
 
 import pytest
+from case_checks import assert_only_finding
 from post_order_cases import ALL_CASES, SCENARIOS, VALID, Case, Scenario, check
 from retail_flow import STEPS
 
@@ -46,12 +47,7 @@ def test_minimal_mutation_yields_exactly_that_finding(case: Case) -> None:
     scenario: Scenario = SCENARIOS[case.scenario]()
     case.mutate(scenario.flow)
     findings = check(scenario, case.step)
-    assert [f for f in findings if f.rule_id == "HARNESS-001"] == []
-    mine = [(f.rule_id, f.path) for f in findings if f.rule_id == case.rule_id]
-    assert mine == [(case.rule_id, case.path)], [f.one_line() for f in findings]
-    finding = next(f for f in findings if f.rule_id == case.rule_id)
-    assert finding.severity == CATALOG[case.rule_id].severity
-    assert finding.message.strip()
+    assert_only_finding(findings, case.rule_id, case.path)
 
 
 def test_every_post_order_rule_has_a_case() -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 
 import pytest
+from case_checks import assert_only_finding
 from discovery_cases import Case, check, rich_flow
 from request_cases import ALL_CASES, with_terms
 
@@ -21,12 +22,7 @@ def test_minimal_mutation_yields_exactly_that_finding(case: Case) -> None:
     flow = rich_flow()
     case.mutate(flow)
     findings = check(flow, case.step, case.steps)
-    assert [f for f in findings if f.rule_id == "HARNESS-001"] == []
-    mine = [f for f in findings if f.rule_id == case.rule_id]
-    assert [(f.rule_id, f.path) for f in mine] == [(case.rule_id, case.path)], [
-        f.one_line() for f in findings]
-    assert mine[0].message.strip()
-    assert mine[0].severity == CATALOG[case.rule_id].severity
+    assert_only_finding(findings, case.rule_id, case.path)
 
 
 def test_every_request_rule_has_a_case() -> None:

@@ -9,6 +9,7 @@ import math
 from typing import Any
 
 import pytest
+from case_checks import assert_only_finding
 from mutations import at
 from rsf_cases import ALL_CASES, STEPS, Case, build, check
 
@@ -32,11 +33,7 @@ def test_minimal_mutation_yields_exactly_that_finding(case: Case) -> None:
     flow = build(case.flow)
     case.mutate(flow)
     findings = check(flow, case.step, case.flow)
-    assert [f for f in findings if f.rule_id == "HARNESS-001"] == []
-    mine = [f for f in findings if f.rule_id == case.rule_id]
-    assert [(f.rule_id, f.path) for f in mine] == [(case.rule_id, case.path)], lines(findings)
-    assert mine[0].severity == CATALOG[case.rule_id].severity
-    assert mine[0].message.strip()
+    assert_only_finding(findings, case.rule_id, case.path)
 
 
 def test_every_rsf_rule_has_a_case() -> None:

@@ -10,6 +10,7 @@ import importlib
 from functools import cache
 
 import pytest
+from case_checks import assert_only_finding
 from failing_cases import ALL_CASES, Case
 from retail_flow import STEPS, build_flow, check
 
@@ -40,14 +41,8 @@ def test_minimal_mutation_yields_exactly_that_finding(case: Case) -> None:
     flow = build_flow()
     case.mutate(flow)
     findings = check(flow, case.step)
-    assert [f for f in findings if f.rule_id == "HARNESS-001"] == []
-    mine = [f for f in findings if f.rule_id == case.rule_id]
-    assert [(f.rule_id, f.path) for f in mine] == [(case.rule_id, case.path)], [
-        f.one_line() for f in findings]
-    finding = mine[0]
-    assert finding.action == flow[case.step]["context"]["action"]
-    assert finding.message.strip()
-    assert finding.severity == CATALOG[case.rule_id].severity
+    assert_only_finding(findings, case.rule_id, case.path,
+                        action=flow[case.step]["context"]["action"])
 
 
 FAMILY_CASE_MODULES = ("failing_cases", "igm_cases", "rsf_cases", "logistics_cases",
