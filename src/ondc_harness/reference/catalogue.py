@@ -160,7 +160,6 @@ class Provider:
         return tuple(dict.fromkeys(i.category_id for i in self.items))
 
 
-
 @dataclass(frozen=True)
 class Marketplace:
     """The seller app itself (the seller network participant), its terms and its bank."""

@@ -133,8 +133,6 @@ def _violations(changes: list[Change], what: str, earlier_action: str) -> Iterat
     return change_violations(changes, what, earlier_action)
 
 
-
-
 def _order_path(*parts: str | int) -> str:
     return json_path("message", "order", *parts)
 

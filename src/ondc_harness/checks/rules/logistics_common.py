@@ -246,8 +246,6 @@ def by_id(elements: Any) -> dict[str, dict[str, Any]]:
     return out
 
 
-
-
 def catalogue_providers(ctx: CheckContext) -> dict[str, dict[str, Any]] | None:
     """Providers of the latest on_search (by id), or None without an on_search."""
     on_search = latest(ctx, "on_search")

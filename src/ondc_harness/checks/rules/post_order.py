@@ -214,8 +214,6 @@ def _is_forward(fulfillment: dict[str, Any]) -> bool:
     return member(fulfillment.get("type"), FORWARD_TYPES)
 
 
-
-
 def _confirmed(ctx: CheckContext) -> dict[str, Any] | None:
     """The order as on_confirm accepted it (``None`` without an on_confirm order)."""
     message = _latest(ctx, "on_confirm")
@@ -1823,7 +1821,6 @@ def order_state_follows_fulfillment(ctx: CheckContext) -> Iterator[Violation]:
     if state not in expected:
         yield Violation(_order_path("state"), f"forward fulfillment(s) {', '.join(live)} but "
                         f"the order is {state}", expected=sorted(expected), actual=state)
-
 
 
 RETURN_PICKED: Final = frozenset({"Return_Picked", "Return_Delivered"})

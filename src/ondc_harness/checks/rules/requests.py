@@ -79,8 +79,6 @@ def _path(*parts: str | int) -> str:
     return json_path("message", "order", *parts)
 
 
-
-
 def _catalogue(ctx: CheckContext) -> dict[str, ProviderView] | None:
     return catalogue_of(earlier(ctx))
 
@@ -701,10 +699,6 @@ def confirm_billing(ctx: CheckContext) -> Iterator[Violation]:
     if old is MISSING or new is MISSING:
         return
     yield from _changes(diff_paths(old, new, base=_path("billing")), "billing", "init")
-
-
-
-
 
 
 @rule("RET-REQ-025", "confirm keeps the quote of on_init (total and every line; amounts "
