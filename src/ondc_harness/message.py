@@ -47,41 +47,56 @@ class Message:
                 return msg
         return {}
 
-    def _ctx_str(self, key: str) -> str:
-        # Inlines ``context``: rules ask for action/domain/version millions of times per log tree.
+    # Rules ask for action/domain/version/ids millions of times per log tree, mostly of earlier
+    # messages of the flow: the context strings are read once per payload object.  A payload is
+    # treated as immutable once wrapped; to change a message, assign a new ``payload`` (the
+    # fields are re-read when ``payload`` is no longer the object they were read from).
+    _fields_of: Any = field(default=None, init=False, repr=False, compare=False)
+    _fields: tuple[str, str, str, str, str, str] = field(
+        default=("", "", "", "", "", ""), init=False, repr=False, compare=False)
+
+    def _context_fields(self) -> tuple[str, str, str, str, str, str]:
+        """(action, domain, version, transaction_id, message_id, timestamp), "" when absent."""
         payload = self.payload
-        if isinstance(payload, dict):
-            ctx = payload.get("context")
-            if isinstance(ctx, dict):
-                value = ctx.get(key)
-                if isinstance(value, str):
-                    return value
-        return ""
+        if self._fields_of is payload and payload is not None:
+            return self._fields
+        ctx = payload.get("context") if isinstance(payload, dict) else None
+        if not isinstance(ctx, dict):
+            ctx = {}
+
+        def text(key: str) -> str:
+            value = ctx.get(key)
+            return value if isinstance(value, str) else ""
+
+        fields = (text("action"), text("domain"), text("core_version") or text("version"),
+                  text("transaction_id"), text("message_id"), text("timestamp"))
+        self._fields, self._fields_of = fields, payload
+        return fields
 
     @property
     def action(self) -> str:
-        return self._ctx_str("action")
+        return self._context_fields()[0]
 
     @property
     def domain(self) -> str:
-        return self._ctx_str("domain")
+        return self._context_fields()[1]
 
     @property
     def version(self) -> str:
         """``core_version`` (Retail, logistics) or ``version`` (IGM 2, RSF, B2B)."""
-        return self._ctx_str("core_version") or self._ctx_str("version")
+        return self._context_fields()[2]
 
     @property
     def transaction_id(self) -> str:
-        return self._ctx_str("transaction_id")
+        return self._context_fields()[3]
 
     @property
     def message_id(self) -> str:
-        return self._ctx_str("message_id")
+        return self._context_fields()[4]
 
     @property
     def timestamp(self) -> str:
-        return self._ctx_str("timestamp")
+        return self._context_fields()[5]
 
     @property
     def is_callback(self) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from ondc_harness.checks.findings import Severity, Violation
@@ -36,6 +37,21 @@ class CheckContext:
     @property
     def action(self) -> str:
         return self.message.action
+
+    @cached_property
+    def earlier(self) -> tuple[Message, ...]:
+        """The messages of the flow before the one under check, oldest first.
+
+        The runner passes the history *before* the message, but an offline caller may pass a
+        history that already contains it; either way only what came before is here.  A hundred
+        rules ask for it per message, so it is built once per context.
+        """
+        out: list[Message] = []
+        for message in self.history:
+            if message is self.message:
+                break
+            out.append(message)
+        return tuple(out)
 
 
 RuleFn = Callable[[CheckContext], Iterable[Violation]]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ondc_harness.checks import runner_rules
+from ondc_harness.checks import runner_rules, views
 from ondc_harness.checks.catalog import CheckContext, Rule, load_all
 from ondc_harness.checks.findings import Finding, Severity, Violation
 from ondc_harness.checks.schema import schema_findings
@@ -56,24 +56,31 @@ def run_rules(
     """Business rules only (no schema).  ``rules`` defaults to every applicable rule."""
     ctx = CheckContext(message=message, history=history)
     findings: list[Finding] = []
-    for rule in applicable_rules(message) if rules is None else rules:
-        if rule.fn is None:
-            continue
-        try:
-            for violation in rule.fn(ctx):
-                findings.append(finding_from(rule, violation, message))
-        except Exception as exc:  # a harness defect must not hide the other findings
-            findings.append(
-                Finding(
-                    rule_id=runner_rules.RULE_CRASHED,
-                    severity=Severity.MAJOR,
-                    action=message.action or "?",
-                    path="$",
-                    message=f"rule {rule.id} crashed: {type(exc).__name__}: {exc}",
-                    file=message.file,
-                )
-            )
+    with views.checking():
+        for rule in applicable_rules(message) if rules is None else rules:
+            _run_rule(rule, ctx, findings)
     return findings
+
+
+def _run_rule(rule: Rule, ctx: CheckContext, findings: list[Finding]) -> None:
+    """One rule's findings appended to ``findings``; a crash becomes a ``HARNESS-001`` finding."""
+    if rule.fn is None:
+        return
+    message = ctx.message
+    try:
+        for violation in rule.fn(ctx):
+            findings.append(finding_from(rule, violation, message))
+    except Exception as exc:  # a harness defect must not hide the other findings
+        findings.append(
+            Finding(
+                rule_id=runner_rules.RULE_CRASHED,
+                severity=Severity.MAJOR,
+                action=message.action or "?",
+                path="$",
+                message=f"rule {rule.id} crashed: {type(exc).__name__}: {exc}",
+                file=message.file,
+            )
+        )
 
 
 def check_message(

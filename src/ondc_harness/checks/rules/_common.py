@@ -47,22 +47,13 @@ def order_of(payload: Any) -> dict[str, Any]:
 
 
 def earlier(ctx: CheckContext) -> list[Message]:
-    """The messages of the flow before the one under check.
-
-    The runner passes the history *before* the message, but an offline caller may pass a history
-    that already contains it; either way only what came before is returned.
-    """
-    out: list[Message] = []
-    for message in ctx.history:
-        if message is ctx.message:
-            break
-        out.append(message)
-    return out
+    """The messages of the flow before the one under check (:attr:`CheckContext.earlier`)."""
+    return list(ctx.earlier)
 
 
 def latest(ctx: CheckContext, *actions: str) -> Message | None:
     """The latest earlier message of the flow with one of ``actions``."""
-    return next((m for m in reversed(earlier(ctx)) if m.action in actions), None)
+    return next((m for m in reversed(ctx.earlier) if m.action in actions), None)
 
 
 def answered_request(ctx: CheckContext) -> Message | None:
@@ -75,7 +66,7 @@ def answered_request(ctx: CheckContext) -> Message | None:
     if not message.is_callback or not message.message_id:
         return None
     wanted = request_action_for(message.action)
-    for candidate in reversed(earlier(ctx)):
+    for candidate in reversed(ctx.earlier):
         if candidate.action == wanted and candidate.message_id == message.message_id:
             return candidate
     return None

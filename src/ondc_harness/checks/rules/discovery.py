@@ -49,6 +49,7 @@ from ondc_harness.checks.rules._common import (
     parse_timestamp,
     str_values,
 )
+from ondc_harness.checks.views import shared
 from ondc_harness.durations import is_duration
 from ondc_harness.message import FlowHistory, Message
 
@@ -82,9 +83,10 @@ FULFILLMENT_TYPES: Final = frozenset({"Delivery", "Self-Pickup", "Delivery and S
                                       "Buyer-Delivery"})
 
 
-def providers(payload: Any) -> Iterator[tuple[int, dict[str, Any]]]:
+@shared
+def providers(payload: Any) -> tuple[tuple[int, dict[str, Any]], ...]:
     """``(index, provider)`` of ``message.catalog['bpp/providers']``."""
-    return items_of(payload, "message", "catalog", PROVIDERS)
+    return tuple(items_of(payload, "message", "catalog", PROVIDERS))
 
 
 def ppath(p: int, *parts: str | int) -> str:
@@ -92,13 +94,13 @@ def ppath(p: int, *parts: str | int) -> str:
     return json_path("message", "catalog", PROVIDERS, p, *parts)
 
 
-def tag_groups(tags: Any, code: str) -> Iterator[tuple[int, dict[str, Any]]]:
+@shared
+def tag_groups(tags: Any, code: str) -> tuple[tuple[int, dict[str, Any]], ...]:
     """``(index, group)`` for each tag group with this ``code`` (Retail 1.2 ``[{code, list}]``)."""
-    for index, group in items_of(tags):
-        if group.get("code") == code:
-            yield index, group
+    return tuple((index, group) for index, group in items_of(tags) if group.get("code") == code)
 
 
+@shared
 def entries(group: dict[str, Any]) -> dict[str, tuple[int, Any]]:
     """``code → (index, value)`` of a tag group's list (the first entry of each code)."""
     out: dict[str, tuple[int, Any]] = {}
@@ -109,6 +111,7 @@ def entries(group: dict[str, Any]) -> dict[str, tuple[int, Any]]:
     return out
 
 
+@shared
 def tag_value(tags: Any, group: str, code: str) -> Any:
     """The first value of ``code`` in the first ``group`` tag group, or :data:`MISSING`."""
     for _, found in tag_groups(tags, group):
@@ -118,12 +121,14 @@ def tag_value(tags: Any, group: str, code: str) -> Any:
     return MISSING
 
 
+@shared
 def item_kind(item: dict[str, Any]) -> str | None:
     """``tags[type].type``: item, dynamic_item or customization (1.2.5; absent in plain 1.2.0)."""
     value = tag_value(item.get("tags"), "type", "type")
     return value if isinstance(value, str) else None
 
 
+@shared
 def category_kind(category: dict[str, Any]) -> str | None:
     """``tags[type].type`` of a provider category: custom_menu, custom_group, variant_group."""
     value = tag_value(category.get("tags"), "type", "type")
@@ -298,7 +303,7 @@ def search_terms(ctx: CheckContext) -> Iterator[Violation]:
                         expected="a category id", actual=get(intent, "category", "id") or None)
 
 
-def _catalog_inc(ctx: CheckContext) -> Iterator[tuple[int, dict[str, Any]]]:
+def _catalog_inc(ctx: CheckContext) -> tuple[tuple[int, dict[str, Any]], ...]:
     return tag_groups(get(ctx.payload, *INTENT, "tags"), "catalog_inc")
 
 
@@ -1152,10 +1157,11 @@ def variant_attr(ctx: CheckContext) -> Iterator[Violation]:
 
 # --- on_search: items ----------------------------------------------------------------------------
 
-def _items(ctx: CheckContext) -> Iterator[tuple[int, int, dict[str, Any]]]:
-    for p, provider in providers(ctx.payload):
-        for i, item in items_of(provider, "items"):
-            yield p, i, item
+@shared
+def _items(ctx: CheckContext) -> tuple[tuple[int, int, dict[str, Any]], ...]:
+    """``(provider index, item index, item)`` of every catalogue item."""
+    return tuple((p, i, item) for p, provider in providers(ctx.payload)
+                 for i, item in items_of(provider, "items"))
 
 
 @rule("RET-CAT-047", "Item price currency is INR and maximum_value a finite number",

@@ -1,0 +1,68 @@
+"""Views of a payload shared by the rules checking one message: computed once, not once per rule.
+
+A hundred rules look at the same on_search catalogue, each walking its providers, items and tag
+groups; ``@shared`` lets a helper's answer be computed by the first rule that asks and reused
+by the others while the engine checks that message.
+
+How it stays correct:
+
+* A view is keyed by the helper, the *identity* of the object it reads and its other arguments.
+  The cache holds that object too, so no other object can take its id while the entry lives.
+* The engine opens a fresh cache for each message (:func:`checking`) and drops it afterwards:
+  payloads are not changed while their rules run, and nothing is remembered past a check (a
+  test that edits a payload in place and checks it again sees the new content).
+* Outside a check (a rule function called directly, the reference participants) a shared
+  helper simply runs.
+* Rules must not change a view they are given; views are tuples or read-only by convention.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+_local = threading.local()
+
+
+@contextmanager
+def checking() -> Iterator[None]:
+    """Share views between the rules run inside this block (one message's check)."""
+    outer = getattr(_local, "views", None)
+    _local.views = {}
+    try:
+        yield
+    finally:
+        _local.views = outer
+
+
+def shared(fn: Callable[P, T]) -> Callable[P, T]:
+    """Remember ``fn(obj, *args)`` for the current check, by ``obj``'s identity and ``args``.
+
+    ``args`` must be hashable; keyword arguments are not supported (they would be part of the
+    key, and no shared helper needs them).
+    """
+
+    @wraps(fn)
+    def view(*args: P.args, **kwargs: P.kwargs) -> T:
+        views: dict[tuple[Any, ...], tuple[Any, Any]] | None = getattr(_local, "views", None)
+        if views is None or kwargs or not args:
+            return fn(*args, **kwargs)
+        obj = args[0]
+        key = (view, id(obj), *args[1:])
+        try:
+            found = views.get(key)
+        except TypeError:  # an unhashable argument: not shareable
+            return fn(*args, **kwargs)
+        if found is not None:
+            return found[1]  # type: ignore[no-any-return]
+        value = fn(*args, **kwargs)
+        views[key] = (obj, value)  # holding obj keeps its id from being reused
+        return value
+
+    return view
