@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _DURATION = re.compile(
     r"^P(?!$)(?:(?P<y>\d+(?:\.\d+)?)Y)?(?:(?P<mo>\d+(?:\.\d+)?)M)?(?:(?P<w>\d+(?:\.\d+)?)W)?"
@@ -18,17 +19,19 @@ def parse_duration(text: str) -> float:
 
     Raises ``ValueError`` naming the text when it is not a duration.
     """
-    match = _DURATION.match(text.strip()) if isinstance(text, str) else None
-    if match is None:
+    seconds = _seconds(text) if isinstance(text, str) else None
+    if seconds is None:
         raise ValueError(f"{text!r} is not an ISO 8601 duration (like PT30S)")
+    return seconds
+
+
+@lru_cache(maxsize=1024)  # every message's ttl is read by several rules; few distinct values
+def _seconds(text: str) -> float | None:
+    match = _DURATION.match(text.strip())
+    if match is None:
+        return None
     return float(sum(float(v) * _SECONDS[k] for k, v in match.groupdict().items() if v))
 
 
 def is_duration(text: object) -> bool:
-    if not isinstance(text, str):
-        return False
-    try:
-        parse_duration(text)
-    except ValueError:
-        return False
-    return True
+    return isinstance(text, str) and _seconds(text) is not None

@@ -34,16 +34,18 @@ catalogue messages are checked in their own flow, not again.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ondc_harness.checks import runner_rules
+from ondc_harness.checks import runner_rules, views
 from ondc_harness.checks.catalog import CATALOG, declare
 from ondc_harness.checks.engine import check_message
 from ondc_harness.checks.findings import Finding, Severity
@@ -127,31 +129,55 @@ class _NotJson(Exception):
     """A file that should hold JSON but does not; the message says what is wrong."""
 
 
-def _parse_text(raw: bytes) -> Any:
-    """JSON, or concatenated JSON values; raises :class:`_NotJson` with a short reason."""
+class _Numbers:
+    """Watches one parse for numbers that are not finite (``NaN``, ``Infinity``, ``1e999``).
+
+    Python's json module accepts them; the schema check must then take its careful path (see
+    :func:`ondc_harness.checks.schema.validate`).  Knowing a file held none saves that check a
+    whole-payload scan of every message.
+    """
+
+    def __init__(self) -> None:
+        self.all_finite = True
+
+    def constant(self, name: str) -> float:
+        self.all_finite = False
+        return float(name)
+
+    def number(self, text: str) -> float:
+        value = float(text)
+        if math.isinf(value):
+            self.all_finite = False
+        return value
+
+
+def _parse_text(raw: bytes) -> tuple[Any, bool]:
+    """JSON, or concatenated JSON values, and whether every number in it is finite; raises
+    :class:`_NotJson` with a short reason."""
     if not raw.strip():
         raise _NotJson("file is empty")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise _NotJson(f"not UTF-8 text (byte {exc.start})") from None
+    numbers = _Numbers()
+    decoder = json.JSONDecoder(parse_constant=numbers.constant, parse_float=numbers.number)
     try:
-        return json.loads(text)
+        return decoder.decode(text), numbers.all_finite
     except RecursionError:
         raise _NotJson("JSON nested too deeply") from None
     except json.JSONDecodeError as exc:
         if exc.msg == "Extra data":
-            values = _parse_concatenated(text)
+            values = _parse_concatenated(text, decoder)
             if values is not None:
-                return values
+                return values, numbers.all_finite
         raise _NotJson(f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") \
             from None
 
 
-def _parse_concatenated(text: str) -> list[Any] | None:
+def _parse_concatenated(text: str, decoder: json.JSONDecoder) -> list[Any] | None:
     """Several JSON values one after another (JSON Lines, or ``}{`` appended by a logger) as a
     list, or ``None`` when the text is not such a sequence."""
-    decoder = json.JSONDecoder()
     values: list[Any] = []
     position = 0
     while True:
@@ -247,22 +273,23 @@ def read_file(path: Path, shown: str) -> _FileResult:
         result.skipped.append(Skipped(shown, f"not a JSON file ({kind})"))
         return result
     try:
-        value = _parse_text(raw)
+        value, all_finite = _parse_text(raw)
     except _NotJson as exc:
         result.findings.append(_file_finding(FILE_NOT_JSON, path.name, str(exc)))
         return result
-    _read_value(path.name, shown, value, result)
+    _read_value(path.name, shown, value, result, plain_json=all_finite)
     return result
 
 
-def _read_value(name: str, shown: str, value: Any, result: _FileResult) -> None:
+def _read_value(name: str, shown: str, value: Any, result: _FileResult,
+                plain_json: bool = False) -> None:
     extracted = _Extracted()
     _extract(value, name, extracted)
     if is_verdict(name, value, bool(extracted.payloads)):
         result.skipped.append(Skipped(shown, "verdict file (official validator output)"))
         return
     for payload, locator in extracted.payloads:
-        result.messages.append(Message(payload=payload, file=locator))
+        result.messages.append(Message(payload=payload, file=locator, plain_json=plain_json))
     if not extracted.payloads and value in ({}, []):
         what = "an empty object" if isinstance(value, dict) else "an empty array"
         result.findings.append(_file_finding(FILE_NO_PAYLOAD, name, f"file holds {what}"))
@@ -276,6 +303,7 @@ def _read_value(name: str, shown: str, value: Any, result: _FileResult) -> None:
 
 # --- ordering and grouping -------------------------------------------------------------------
 
+@lru_cache(maxsize=8192)  # ordering, grouping and stamping ask for each timestamp several times
 def instant(text: str) -> datetime | None:
     """``context.timestamp`` as an aware datetime, or ``None`` when it cannot be read."""
     if not text:
@@ -479,9 +507,10 @@ def check_flow(flow: Flow) -> FlowReport:
     """Check each message of ``flow`` against the messages before it (catalogue first)."""
     findings = list(flow.findings)
     history = FlowHistory(list(flow.catalogue))
-    for message in flow.messages:
-        findings.extend(_check_one(message, FlowHistory(list(history.messages))))
-        history.append(message)
+    with views.checking():  # what rules derive from a message is derived once per flow
+        for message in flow.messages:
+            findings.extend(_check_one(message, FlowHistory(list(history.messages))))
+            history.append(message)
     return FlowReport(path=flow.path, domain=_most_common(m.domain for m in flow.messages),
                       version=_most_common(m.version for m in flow.messages),
                       transaction_id=flow.transaction_id, findings=findings,

@@ -20,7 +20,9 @@ class Message:
     """One payload with its provenance.
 
     ``direction`` is from the harness's point of view: ``out`` for what the harness sent,
-    ``in`` for what the participant sent.  Offline messages are ``in``.
+    ``in`` for what the participant sent.  Offline messages are ``in``.  ``plain_json`` is set
+    by a reader that parsed the payload from JSON text and saw only finite numbers in it (no
+    ``NaN``/``Infinity``, nothing overflowing): the schema check may then skip its own scan.
     """
 
     payload: Any
@@ -29,6 +31,7 @@ class Message:
     headers: dict[str, str] = field(default_factory=dict)
     file: str | None = None
     received_at: float = field(default_factory=time.time)
+    plain_json: bool = False
 
     @property
     def context(self) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any, Final
 
 
@@ -89,13 +90,18 @@ def decimal_of(value: Any) -> Decimal | None:
         return None
     if isinstance(value, int):
         return Decimal(value)
+    if isinstance(value, str):
+        return _decimal_text(value)
     if isinstance(value, float):
-        text = repr(value)
-    elif isinstance(value, str):
-        text = value.strip()
-        if not text:
-            return None
-    else:
+        return _decimal_text(repr(value))
+    return None
+
+
+@lru_cache(maxsize=16384)  # the same amounts recur across rules, messages and flows
+def _decimal_text(value: str) -> Decimal | None:
+    """:func:`decimal_of` of a string (Decimals are immutable: one answer serves every caller)."""
+    text = value.strip()
+    if not text:
         return None
     try:
         number = Decimal(text)

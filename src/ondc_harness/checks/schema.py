@@ -106,11 +106,16 @@ def normalise_version(family: str, version: str) -> str | None:
 
 def schema_path(family: str, version: str, action: str) -> Path | None:
     """The schema file for exactly this (family, version, action), if it exists."""
-    if family not in FAMILIES or not re.fullmatch(r"[a-z_]+", action or ""):
+    if family not in FAMILIES or not isinstance(action, str) or not isinstance(version, str):
         return None
-    if not re.fullmatch(r"[0-9][0-9.]*", version or ""):
+    return _schema_file(schemas_dir(), family, version, action)
+
+
+@lru_cache(maxsize=1024)  # asked once per message: the file system is asked once per schema
+def _schema_file(root: Path, family: str, version: str, action: str) -> Path | None:
+    if not re.fullmatch(r"[a-z_]+", action) or not re.fullmatch(r"[0-9][0-9.]*", version):
         return None
-    path = schemas_dir() / family / version / f"{action}.json"
+    path = root / family / version / f"{action}.json"
     return path if path.is_file() else None
 
 
@@ -430,11 +435,16 @@ def _all_errors(validator: CompiledSchema | Draft202012Validator, payload: Any,
 
 
 def validate(validator: CompiledSchema | Draft202012Validator, payload: Any, *, rule_id: str,
-             action: str, file: str | None = None, schema_name: str = "") -> Iterator[Finding]:
-    """Findings for ``payload`` against one compiled validator; never raises."""
+             action: str, file: str | None = None, schema_name: str = "",
+             plain_json: bool = False) -> Iterator[Finding]:
+    """Findings for ``payload`` against one compiled validator; never raises.
+
+    ``plain_json``: the caller parsed ``payload`` from JSON text itself and saw only finite
+    numbers (:attr:`Message.plain_json`), which is what :func:`_fast_safe` would scan for.
+    """
     seen: set[tuple[str, str]] = set()
     fast = isinstance(validator, CompiledSchema) and validator.fast is not None \
-        and _fast_safe(payload)
+        and (plain_json or _fast_safe(payload))
     for path, value in () if fast else _non_finite(payload):
         seen.add((path, "nan"))
         yield _finding(rule_id, action, path,
@@ -481,7 +491,8 @@ def schema_findings(message: Message, action: str | None = None) -> Iterator[Fin
     if validator is None:
         return
     yield from validate(validator, payload, rule_id=SCHEMA, action=action, file=message.file,
-                        schema_name=f"{family}/{version}/{action}")
+                        schema_name=f"{family}/{version}/{action}",
+                        plain_json=message.plain_json)
 
 
 def ack_findings(body: Any, action: str = "?") -> Iterator[Finding]:

@@ -8,9 +8,12 @@ How it stays correct:
 
 * A view is keyed by the helper, the *identity* of the object it reads and its other arguments.
   The cache holds that object too, so no other object can take its id while the entry lives.
-* The engine opens a fresh cache for each message (:func:`checking`) and drops it afterwards:
-  payloads are not changed while their rules run, and nothing is remembered past a check (a
-  test that edits a payload in place and checks it again sees the new content).
+* The engine opens a fresh cache for each message (:func:`checking`), the offline checker one
+  for each flow, and drops it afterwards: payloads are not changed while their rules run, and
+  nothing is remembered past a check (a test that edits a payload in place and checks it
+  again sees the new content).
+* A shared helper's answer depends on its arguments only (never on the message under check
+  unless that message is an argument).
 * Outside a check (a rule function called directly, the reference participants) a shared
   helper simply runs.
 * Rules must not change a view they are given; views are tuples or read-only by convention.
@@ -32,13 +35,20 @@ _local = threading.local()
 
 @contextmanager
 def checking() -> Iterator[None]:
-    """Share views between the rules run inside this block (one message's check)."""
-    outer = getattr(_local, "views", None)
+    """Share views between the rules run inside this block.
+
+    The engine opens one per message; the offline checker opens one around a whole flow, so
+    what rules derive from an earlier message (its city, its catalogue) is derived once per
+    flow.  Inside an open block a nested one shares the outer views.
+    """
+    if getattr(_local, "views", None) is not None:
+        yield
+        return
     _local.views = {}
     try:
         yield
     finally:
-        _local.views = outer
+        _local.views = None
 
 
 def shared(fn: Callable[P, T]) -> Callable[P, T]:

@@ -9,10 +9,12 @@ import re
 from collections.abc import Collection, Iterator
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any, Final
 
 from ondc_harness.checks.access import decimal_of, get, get_dict, items_of
 from ondc_harness.checks.catalog import CheckContext
+from ondc_harness.checks.views import shared
 from ondc_harness.message import Message, request_action_for
 
 #: Retail B2C rules apply to every Retail category (ONDC:RET10…RET1D) and to agri (AGR10/11),
@@ -56,6 +58,7 @@ def latest(ctx: CheckContext, *actions: str) -> Message | None:
     return next((m for m in reversed(ctx.earlier) if m.action in actions), None)
 
 
+@shared
 def answered_request(ctx: CheckContext) -> Message | None:
     """The request this callback answers, matched by action pair *and* message_id.
 
@@ -88,6 +91,11 @@ def parse_timestamp(value: Any) -> datetime | None:
     """
     if not isinstance(value, str):
         return None
+    return _parse_timestamp_text(value)
+
+
+@lru_cache(maxsize=16384)  # many rules compare a flow's timestamps; datetimes are immutable
+def _parse_timestamp_text(value: str) -> datetime | None:
     match = _LENIENT_TS.match(value.strip())
     if match is None:
         return None

@@ -34,6 +34,7 @@ from ondc_harness.checks.rules._common import (
     member,
     parse_timestamp,
 )
+from ondc_harness.checks.views import shared
 from ondc_harness.durations import is_duration, parse_duration
 from ondc_harness.message import Message, request_action_for
 
@@ -86,6 +87,7 @@ def _first_with(messages: list[Message], key: str) -> Message | None:
     return None
 
 
+@shared  # every later message of the flow compares with the earlier ones' cities
 def _city_of(message: Message) -> tuple[str, str | None]:
     """(JSONPath, value) of the city: ``context.city`` (1.x) or ``location.city.code`` (2.0)."""
     context = message.context
