@@ -47,14 +47,15 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Final
 
 from ondc_harness.checks.access import (
     MISSING,
     get,
     get_dict,
-    get_str,
     items_of,
     tag_value,
 )
@@ -66,7 +67,6 @@ from ondc_harness.checks.rules._common import (
     amount_text,
     answered_request,
     ctx_str,
-    earlier,
     member,
     numeric,
     order_of,
@@ -74,6 +74,7 @@ from ondc_harness.checks.rules._common import (
     str_values,
 )
 from ondc_harness.checks.rules._common import latest as _latest
+from ondc_harness.checks.views import shared
 from ondc_harness.durations import is_duration, parse_duration
 from ondc_harness.message import Message
 from ondc_harness.states import (
@@ -159,6 +160,11 @@ _PHONE: Final = re.compile(r"^(?:\+91[-\s]?|0)?[6-9]\d{9}$")
 
 
 # --- reading helpers ----------------------------------------------------------------------------
+#
+# Sixty rules read the same order: its fulfillments with their states and tag groups, its
+# quote_trail and return_request tags, on_confirm's order and the seller's earlier reports.  The
+# helpers marked ``@shared`` (ondc_harness.checks.views) read each of these once per message
+# checked; their answers are tuples and dicts the rules only read.
 
 def _order_path(*parts: str | int) -> str:
     return json_path("message", "order", *parts)
@@ -168,7 +174,7 @@ def _f_path(index: int, *parts: str | int) -> str:
     return json_path("message", "order", "fulfillments", index, *parts)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TagGroup:
     """One ``{code, list}`` tag group of a fulfillment, its entries by code (first wins)."""
 
@@ -177,7 +183,8 @@ class TagGroup:
     values: dict[str, tuple[int, Any]]
 
     def value(self, code: str) -> Any:
-        return self.values[code][1] if code in self.values else MISSING
+        found = self.values.get(code)
+        return MISSING if found is None else found[1]
 
     def path(self, code: str | None = None) -> str:
         base = ("message", "order", "fulfillments", self.fulfillment_index, "tags",
@@ -187,33 +194,79 @@ class TagGroup:
         return json_path(*base, "list", self.values[code][0], "value")
 
 
-def groups_of(fulfillment: dict[str, Any], index: int, code: str) -> list[TagGroup]:
-    """The tag groups ``code`` of the fulfillment at ``index`` of ``order.fulfillments``."""
-    out: list[TagGroup] = []
-    for tag_index, tag in items_of(fulfillment, "tags"):
-        if tag.get("code") != code:
+_NO_GROUPS: Final[tuple[TagGroup, ...]] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Fulfillment:
+    """An object of ``order.fulfillments`` with what the rules read of it: its id, type, state
+    code (``None`` unless a string) and tag groups by code, in the order of the tags."""
+
+    index: int
+    data: dict[str, Any]
+    id: Any
+    type: Any
+    state: str | None
+    tags: dict[str, tuple[TagGroup, ...]]
+
+    @property
+    def forward(self) -> bool:
+        """A delivery of the order (not a Cancel, RTO or Return)."""
+        return isinstance(self.type, str) and self.type in FORWARD_TYPES
+
+    def groups(self, code: str) -> tuple[TagGroup, ...]:
+        """The tag groups ``code`` of this fulfillment."""
+        return self.tags.get(code, _NO_GROUPS)
+
+
+def _tag_groups(fulfillment: dict[str, Any], index: int) -> dict[str, tuple[TagGroup, ...]]:
+    """The fulfillment's tag groups by code (tags whose code is not a string name no group)."""
+    tags = fulfillment.get("tags")
+    if not isinstance(tags, list):
+        return {}
+    found: dict[str, list[TagGroup]] = {}
+    for tag_index, tag in enumerate(tags):
+        if not isinstance(tag, dict):
+            continue
+        code = tag.get("code")
+        if not isinstance(code, str):
             continue
         values: dict[str, tuple[int, Any]] = {}
-        for entry_index, entry in items_of(tag, "list"):
-            key = entry.get("code")
-            if isinstance(key, str) and key not in values:
-                values[key] = (entry_index, entry.get("value"))
-        out.append(TagGroup(index, tag_index, values))
-    return out
+        entries = tag.get("list")
+        if isinstance(entries, list):
+            for entry_index, entry in enumerate(entries):
+                if isinstance(entry, dict):
+                    key = entry.get("code")
+                    if isinstance(key, str) and key not in values:
+                        values[key] = (entry_index, entry.get("value"))
+        found.setdefault(code, []).append(TagGroup(index, tag_index, values))
+    return {code: tuple(groups) for code, groups in found.items()}
 
 
-def _fulfillments(order: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
-    return list(items_of(order, "fulfillments"))
+def _state_code(fulfillment: dict[str, Any]) -> str | None:
+    """``state.descriptor.code`` when it is a string."""
+    state = fulfillment.get("state")
+    descriptor = state.get("descriptor") if isinstance(state, dict) else None
+    code = descriptor.get("code") if isinstance(descriptor, dict) else None
+    return code if isinstance(code, str) else None
 
 
-def _state(fulfillment: dict[str, Any]) -> str | None:
-    return get_str(fulfillment, "state", "descriptor", "code")
+@shared
+def _read_fulfillments(fulfillments: list[Any]) -> tuple[Fulfillment, ...]:
+    return tuple(Fulfillment(index, f, f.get("id"), f.get("type"), _state_code(f),
+                             _tag_groups(f, index))
+                 for index, f in enumerate(fulfillments) if isinstance(f, dict))
 
 
-def _is_forward(fulfillment: dict[str, Any]) -> bool:
-    return member(fulfillment.get("type"), FORWARD_TYPES)
+def fulfillments_of(order: dict[str, Any]) -> tuple[Fulfillment, ...]:
+    """The order's fulfillments (objects only), read once per check."""
+    fulfillments = order.get("fulfillments")
+    if not isinstance(fulfillments, list) or not fulfillments:
+        return ()
+    return _read_fulfillments(fulfillments)
 
 
+@shared
 def _confirmed(ctx: CheckContext) -> dict[str, Any] | None:
     """The order as on_confirm accepted it (``None`` without an on_confirm order)."""
     message = _latest(ctx, "on_confirm")
@@ -221,30 +274,45 @@ def _confirmed(ctx: CheckContext) -> dict[str, Any] | None:
     return order or None
 
 
+@shared
 def _previous_order(ctx: CheckContext) -> tuple[Message, dict[str, Any]] | None:
     """The seller's latest earlier report of the order (on_confirm, on_status, ...)."""
-    for message in reversed(earlier(ctx)):
-        if message.action in SELLER_ORDER_ACTIONS and order_of(message.payload):
-            return message, order_of(message.payload)
+    for message in reversed(ctx.earlier):
+        if message.action in SELLER_ORDER_ACTIONS:
+            order = order_of(message.payload)
+            if order:
+                return message, order
     return None
 
 
+def _seller_reports(ctx: CheckContext) -> Iterator[Message]:
+    """The seller's earlier reports of the order, oldest first."""
+    return (m for m in ctx.earlier if m.action in SELLER_ORDER_ACTIONS)
+
+
+@shared
 def _last_states(ctx: CheckContext) -> dict[str, str]:
     """Fulfillment id → the last non-Cancelled state the seller reported before this message."""
     states: dict[str, str] = {}
-    for message in earlier(ctx):
-        if message.action not in SELLER_ORDER_ACTIONS:
-            continue
-        for _, fulfillment in _fulfillments(order_of(message.payload)):
-            fid, code = fulfillment.get("id"), _state(fulfillment)
+    for message in _seller_reports(ctx):
+        for fulfillment in fulfillments_of(order_of(message.payload)):
+            fid, code = fulfillment.id, fulfillment.state
             if isinstance(fid, str) and code is not None and code != CANCELLED:
                 states[fid] = code
     return states
 
 
+@shared
+def _reported_ids(ctx: CheckContext) -> frozenset[str]:
+    """Ids of the fulfillments the seller's earlier reports carried."""
+    return frozenset(f.id for message in _seller_reports(ctx)
+                     for f in fulfillments_of(order_of(message.payload))
+                     if isinstance(f.id, str))
+
+
 def _forward_state(order: dict[str, Any]) -> str | None:
     """The state of the order's first forward fulfillment."""
-    return next((_state(f) for _, f in _fulfillments(order) if _is_forward(f)), None)
+    return next((f.state for f in fulfillments_of(order) if f.forward), None)
 
 
 def _item_count(item: dict[str, Any]) -> int | None:
@@ -267,27 +335,29 @@ def _counts(order: dict[str, Any], fulfillment_ids: set[str] | None = None) -> C
     return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TrailEntry:
-    """A ``quote_trail`` tag group, with its fulfillment."""
+    """A ``quote_trail`` tag group, with its fulfillment and its value as a number."""
 
     group: TagGroup
     fulfillment_id: Any
     fulfillment_type: Any
-
-    @property
-    def amount(self) -> Decimal | None:
-        return numeric(self.group.value("value"))
+    amount: Decimal | None
 
 
-def trail_entries(order: dict[str, Any]) -> list[TrailEntry]:
+@shared
+def _read_trail(fulfillments: tuple[Fulfillment, ...]) -> tuple[TrailEntry, ...]:
+    return tuple(TrailEntry(group, f.id, f.type, numeric(group.value("value")))
+                 for f in fulfillments for group in f.groups("quote_trail"))
+
+
+def trail_entries(order: dict[str, Any]) -> tuple[TrailEntry, ...]:
     """Every quote_trail group of every fulfillment (they belong on Cancel, RTO and Return
     fulfillments, but a trail is money wherever it sits)."""
-    out: list[TrailEntry] = []
-    for index, fulfillment in _fulfillments(order):
-        out.extend(TrailEntry(group, fulfillment.get("id"), fulfillment.get("type"))
-                   for group in groups_of(fulfillment, index, "quote_trail"))
-    return out
+    fulfillments = fulfillments_of(order)
+    if not any("quote_trail" in f.tags for f in fulfillments):
+        return ()
+    return _read_trail(fulfillments)
 
 
 def _line_values(order: dict[str, Any]) -> dict[tuple[str, str], Decimal] | None:
@@ -309,8 +379,21 @@ def _is_subscriber_id(value: Any) -> bool:
         and re.search(r"\s", value) is None
 
 
+@lru_cache(maxsize=4096)
+def _parsed(text: str) -> datetime | None:
+    return parse_timestamp(text)
+
+
+def _instant(value: Any) -> datetime | None:
+    """:func:`parse_timestamp`, remembered by value: a flow repeats the same few timestamps
+    (the message's own, each state's updated_at) in every report and several rules compare
+    them.  Keyed by the string's value and bounded, so nothing depends on a payload object."""
+    return _parsed(value) if isinstance(value, str) else None
+
+
 def _before_or_same(a: Any, b: Any) -> bool | None:
-    ta, tb = parse_timestamp(a), parse_timestamp(b)
+    """``a <= b`` as times; ``None`` unless both are timestamps."""
+    ta, tb = _instant(a), _instant(b)
     if ta is None or tb is None:
         return None
     return ta <= tb
@@ -363,7 +446,7 @@ def _seller_initiated(ctx: CheckContext) -> bool:
     """An on_cancel nobody asked for, as far as the flow shows: the flow has its on_confirm and
     no cancel since.  (A flow whose log lacks the on_confirm, or that holds any cancel, is not
     judged: the buyer may well have asked.)"""
-    for message in reversed(earlier(ctx)):
+    for message in reversed(ctx.earlier):
         if message.action == "cancel":
             return False
         if message.action == "on_confirm":
@@ -378,16 +461,13 @@ def _initiator(group: TagGroup) -> Any:
     return group.value("cancelled_by") if value is MISSING else value
 
 
-def _new_fulfillments(ctx: CheckContext) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Fulfillments of this message whose id no earlier seller message carried."""
-    seen: set[str] = set()
-    for message in earlier(ctx):
-        if message.action in SELLER_ORDER_ACTIONS:
-            seen.update(f["id"] for _, f in _fulfillments(order_of(message.payload))
-                        if isinstance(f.get("id"), str))
-    for index, fulfillment in _fulfillments(order_of(ctx.payload)):
-        if not member(fulfillment.get("id"), seen):
-            yield index, fulfillment
+def _new_cancels(ctx: CheckContext) -> list[Fulfillment]:
+    """Cancel fulfillments of this message whose id no earlier seller message carried."""
+    cancels = [f for f in fulfillments_of(order_of(ctx.payload)) if f.type == "Cancel"]
+    if not cancels:
+        return cancels
+    seen = _reported_ids(ctx)
+    return [f for f in cancels if not member(f.id, seen)]
 
 
 # =============================================================================================
@@ -479,7 +559,7 @@ def cancel_names_known_fulfillment(ctx: CheckContext) -> Iterator[Violation]:
     previous = _previous_order(ctx)
     if previous is None or not isinstance(named, str):
         return
-    known = {f["id"] for _, f in _fulfillments(previous[1]) if isinstance(f.get("id"), str)}
+    known = str_values(f.id for f in fulfillments_of(previous[1]))
     if known and named not in known:
         yield Violation(json_path("message", "descriptor", "short_desc"),
                         f"fulfillment {named!r} is not in the order (as of "
@@ -498,7 +578,7 @@ def force_after_ttl(ctx: CheckContext) -> Iterator[Violation]:
     if not _forced(message):
         return
     path = _params(message)["force"][0]
-    asked = next((m for m in reversed(earlier(ctx)) if m.action == "cancel"
+    asked = next((m for m in reversed(ctx.earlier) if m.action == "cancel"
                   and get(m.payload, "message", "cancellation_reason_id") == FORCE_CANCEL
                   and not _forced(get_dict(m.payload, "message"))), None)
     if asked is None:
@@ -546,7 +626,7 @@ def on_cancel_state(ctx: CheckContext) -> Iterator[Violation]:
     """on_cancel confirms a cancellation; an order left Accepted is neither cancelled nor
     refused (a refusal is an error, not an on_cancel)."""
     order = order_of(ctx.payload)
-    if sum(1 for _, f in _fulfillments(order) if _is_forward(f)) > 1:
+    if sum(1 for f in fulfillments_of(order) if f.forward) > 1:
         return
     if order and order.get("state") != CANCELLED:
         yield Violation(_order_path("state"), "on_cancel's order is not Cancelled",
@@ -592,8 +672,8 @@ def canceller_is_subscriber(ctx: CheckContext) -> Iterator[Violation]:
         yield Violation(_order_path("cancellation", "cancelled_by"),
                         "cancelled_by is not a subscriber id", expected="e.g. sellerNP.com",
                         actual=by)
-    for index, fulfillment in _fulfillments(order):
-        for group in groups_of(fulfillment, index, "cancel_request"):
+    for fulfillment in fulfillments_of(order):
+        for group in fulfillment.groups("cancel_request"):
             value = _initiator(group)
             code = "initiated_by" if "initiated_by" in group.values else "cancelled_by"
             if isinstance(value, str) and value.strip() and not _is_subscriber_id(value):
@@ -643,11 +723,11 @@ def on_cancel_fulfillment_states(ctx: CheckContext) -> Iterator[Violation]:
     order = order_of(ctx.payload)
     if order.get("state") != CANCELLED:
         return
-    for index, fulfillment in _fulfillments(order):
-        code = _state(fulfillment)
-        if fulfillment.get("type") != "Return" and code is not None and code not in allowed:
-            yield Violation(_f_path(index, "state", "descriptor", "code"),
-                            f"fulfillment {fulfillment.get('id')!r} is {code} in a cancelled "
+    for fulfillment in fulfillments_of(order):
+        code = fulfillment.state
+        if fulfillment.type != "Return" and code is not None and code not in allowed:
+            yield Violation(_f_path(fulfillment.index, "state", "descriptor", "code"),
+                            f"fulfillment {fulfillment.id!r} is {code} in a cancelled "
                             "order", expected=sorted(allowed), actual=code)
 
 
@@ -705,15 +785,18 @@ def trail_type(ctx: CheckContext) -> Iterator[Violation]:
 def trail_refers(ctx: CheckContext) -> Iterator[Violation]:
     """A trail for an unknown line adjusts nothing the buyer bought."""
     order = order_of(ctx.payload)
+    entries = trail_entries(order)
+    if not entries:
+        return
     known = {i["id"] for _, i in items_of(order, "items") if isinstance(i.get("id"), str)}
-    known |= {f["id"] for _, f in _fulfillments(order) if isinstance(f.get("id"), str)}
+    known |= str_values(f.id for f in fulfillments_of(order))
     known |= {o["id"] for _, o in items_of(order, "offers") if isinstance(o.get("id"), str)}
     confirmed = _confirmed(ctx) or {}
     known |= str_values(line.get("@ondc/org/item_id") for quote in (order, confirmed)
                         for _, line in items_of(quote, "quote", "breakup"))
     if not known:
         return
-    for entry in trail_entries(order):
+    for entry in entries:
         value = entry.group.value("id")
         if isinstance(value, str) and value and value not in known:
             yield Violation(entry.group.path("id"), f"quote_trail names {value!r}, which is "
@@ -741,10 +824,10 @@ def trail_items_refund(ctx: CheckContext) -> Iterator[Violation]:
 def trail_explains_lines(ctx: CheckContext) -> Iterator[Violation]:
     """A trail on a line that did not change (or changed by another amount) is a refund the
     quote does not show."""
-    confirmed = _confirmed(ctx)
     order = order_of(ctx.payload)
     entries = trail_entries(order)
-    if confirmed is None or not entries:
+    confirmed = _confirmed(ctx) if entries else None
+    if confirmed is None:
         return
     before, now = _line_values(confirmed), _line_values(order)
     if before is None or now is None:
@@ -782,12 +865,32 @@ def total_not_negative(ctx: CheckContext) -> Iterator[Violation]:
 
 # --- refunds ----------------------------------------------------------------------------------
 
-def _settlements(payload: Any) -> list[tuple[int, dict[str, Any]]]:
-    return list(items_of(order_of(payload), "payment", "@ondc/org/settlement_details"))
+def _settlement_details(payload: Any) -> list[Any] | None:
+    details = get(order_of(payload), "payment", "@ondc/org/settlement_details")
+    return details if isinstance(details, list) and details else None
 
 
-def _refunds(payload: Any) -> list[tuple[int, dict[str, Any]]]:
-    return [(i, s) for i, s in _settlements(payload) if s.get("settlement_phase") == "refund"]
+@shared
+def _read_settlements(details: list[Any]) -> tuple[tuple[int, dict[str, Any]], ...]:
+    return tuple((i, s) for i, s in enumerate(details) if isinstance(s, dict))
+
+
+@shared
+def _read_refunds(details: list[Any]) -> tuple[tuple[int, dict[str, Any]], ...]:
+    return tuple((i, s) for i, s in _read_settlements(details)
+                 if s.get("settlement_phase") == "refund")
+
+
+def _settlements(payload: Any) -> tuple[tuple[int, dict[str, Any]], ...]:
+    """(index, entry) of the order's ``payment['@ondc/org/settlement_details']`` objects."""
+    details = _settlement_details(payload)
+    return () if details is None else _read_settlements(details)
+
+
+def _refunds(payload: Any) -> tuple[tuple[int, dict[str, Any]], ...]:
+    """The settlement entries of phase ``refund``."""
+    details = _settlement_details(payload)
+    return () if details is None else _read_refunds(details)
 
 
 def _settlement_path(index: int, *parts: str) -> str:
@@ -814,7 +917,7 @@ def refunds_within_paid(ctx: CheckContext) -> Iterator[Violation]:
     if paid is None:
         return
     seen: dict[tuple[str, str], Decimal] = {}
-    for message in [*earlier(ctx), ctx.message]:
+    for message in [*ctx.earlier, ctx.message]:
         if message.action not in _REFUND_ACTIONS:
             continue
         for _, refund in _refunds(message.payload):
@@ -844,11 +947,10 @@ def refund_matches_trail(ctx: CheckContext) -> Iterator[Violation]:
     refunds = _refunds(ctx.payload)
     if previous is None or not isinstance(named, str) or not refunds:
         return
-    found = [(i, f) for i, f in _fulfillments(previous[1]) if f.get("id") == named]
-    if not found:
+    target = next((f for f in fulfillments_of(previous[1]) if f.id == named), None)
+    if target is None:
         return
-    index, target = found[0]
-    amounts = [numeric(g.value("value")) for g in groups_of(target, index, "quote_trail")]
+    amounts = [numeric(g.value("value")) for g in target.groups("quote_trail")]
     if not amounts or any(a is None for a in amounts):
         return
     due = -sum((a for a in amounts if a is not None), Decimal(0))
@@ -910,7 +1012,7 @@ def refund_amount_and_time(ctx: CheckContext) -> Iterator[Violation]:
         if "settlement_timestamp" in refund:
             stamp = refund["settlement_timestamp"]
             order = _before_or_same(stamp, ctx.message.timestamp)
-            if parse_timestamp(stamp) is None or order is False:
+            if _instant(stamp) is None or order is False:
                 yield Violation(_settlement_path(index, "settlement_timestamp"),
                                 "refund timestamp is not an RFC 3339 time at or before the "
                                 "message", expected=f"<= {ctx.message.timestamp}", actual=stamp)
@@ -928,8 +1030,7 @@ def refund_names_fulfillment(ctx: CheckContext) -> Iterator[Violation]:
     previous = _previous_order(ctx)
     if previous is None:
         return
-    refundable = {f["id"]: f.get("type") for _, f in _fulfillments(previous[1])
-                  if isinstance(f.get("id"), str)}
+    refundable = {f.id: f.type for f in fulfillments_of(previous[1]) if isinstance(f.id, str)}
     named = get(order_of(ctx.payload), "fulfillments", 0, "id")
     if not member(named, {k for k, v in refundable.items() if member(v, POST_ORDER_TYPES)}):
         yield Violation(_order_path("fulfillments", 0, "id"),
@@ -941,22 +1042,24 @@ def refund_names_fulfillment(ctx: CheckContext) -> Iterator[Violation]:
 
 # --- RTO --------------------------------------------------------------------------------------
 
-def _rto_and_source(order: dict[str, Any]) -> Iterator[tuple[int, dict[str, Any],
-                                                             dict[str, Any]]]:
-    """(index, RTO fulfillment, the forward fulfillment it returns from)."""
-    forward = [f for _, f in _fulfillments(order) if _is_forward(f)]
-    for index, fulfillment in _fulfillments(order):
-        if fulfillment.get("type") != "RTO":
-            continue
+def _rto_and_source(order: dict[str, Any]) -> Iterator[tuple[Fulfillment, Fulfillment]]:
+    """(RTO fulfillment, the forward fulfillment it returns from): the last one whose
+    cancel_request names it as rto_id, else the order's only forward fulfillment."""
+    fulfillments = fulfillments_of(order)
+    rtos = [f for f in fulfillments if f.type == "RTO"]
+    if not rtos:
+        return
+    forward = [f for f in fulfillments if f.forward]
+    for fulfillment in rtos:
         source = None
-        for candidate_index, candidate in _fulfillments(order):
-            for group in groups_of(candidate, candidate_index, "cancel_request"):
-                if group.value("rto_id") == fulfillment.get("id"):
+        for candidate in fulfillments:
+            for group in candidate.groups("cancel_request"):
+                if group.value("rto_id") == fulfillment.id:
                     source = candidate
         if source is None and len(forward) == 1:
             source = forward[0]
         if source is not None:
-            yield index, fulfillment, source
+            yield fulfillment, source
 
 
 @rule("RET-POST-027", "cancel_request rto_id names an RTO fulfillment of the order",
@@ -965,13 +1068,16 @@ def _rto_and_source(order: dict[str, Any]) -> Iterator[tuple[int, dict[str, Any]
       domains=RETAIL)
 def rto_id_refers(ctx: CheckContext) -> Iterator[Violation]:
     """The link from the cancelled delivery to its return trip."""
-    order = order_of(ctx.payload)
-    rtos = {f["id"] for _, f in _fulfillments(order)
-            if f.get("type") == "RTO" and isinstance(f.get("id"), str)}
-    for index, fulfillment in _fulfillments(order):
-        for group in groups_of(fulfillment, index, "cancel_request"):
+    fulfillments = fulfillments_of(order_of(ctx.payload))
+    rtos: set[str] | None = None
+    for fulfillment in fulfillments:
+        for group in fulfillment.groups("cancel_request"):
             value = group.value("rto_id")
-            if isinstance(value, str) and value and value not in rtos:
+            if not (isinstance(value, str) and value):
+                continue
+            if rtos is None:
+                rtos = {f.id for f in fulfillments if f.type == "RTO" and isinstance(f.id, str)}
+            if value not in rtos:
                 yield Violation(group.path("rto_id"), f"rto_id {value!r} is not an RTO "
                                 "fulfillment of the order", expected=sorted(rtos), actual=value)
 
@@ -982,12 +1088,12 @@ def rto_id_refers(ctx: CheckContext) -> Iterator[Violation]:
       actions=list(AFTER_CONFIRM), domains=RETAIL)
 def rto_after_cancel(ctx: CheckContext) -> Iterator[Violation]:
     """Goods cannot be on their way back while the delivery is still on."""
-    for index, _, source in _rto_and_source(order_of(ctx.payload)):
-        code = _state(source)
+    for rto, source in _rto_and_source(order_of(ctx.payload)):
+        code = source.state
         if code is not None and code != CANCELLED:
-            yield Violation(_f_path(index, "state", "descriptor", "code"),
-                            f"RTO while forward fulfillment {source.get('id')!r} is {code}",
-                            expected=f"{source.get('id')} Cancelled", actual=code)
+            yield Violation(_f_path(rto.index, "state", "descriptor", "code"),
+                            f"RTO while forward fulfillment {source.id!r} is {code}",
+                            expected=f"{source.id} Cancelled", actual=code)
 
 
 @rule("RET-POST-029", "precancel_state names the state the fulfillment was last reported in",
@@ -995,13 +1101,14 @@ def rto_after_cancel(ctx: CheckContext) -> Iterator[Violation]:
       "to cancellation)", actions=list(AFTER_CONFIRM), domains=RETAIL)
 def precancel_state(ctx: CheckContext) -> Iterator[Violation]:
     """The pre-cancel state decides which cancellation term (fee) applies."""
-    last = _last_states(ctx)
-    for index, fulfillment in _fulfillments(order_of(ctx.payload)):
-        fid = fulfillment.get("id")
-        for group in groups_of(fulfillment, index, "precancel_state"):
+    for fulfillment in fulfillments_of(order_of(ctx.payload)):
+        fid = fulfillment.id
+        for group in fulfillment.groups("precancel_state"):
             value = group.value("fulfillment_state")
-            if isinstance(fid, str) and fid in last and isinstance(value, str) and \
-                    value != last[fid]:
+            if not isinstance(fid, str) or not isinstance(value, str):
+                continue
+            last = _last_states(ctx)
+            if fid in last and value != last[fid]:
                 yield Violation(group.path("fulfillment_state"),
                                 f"precancel state {value} but {fid!r} was last reported "
                                 f"{last[fid]}", expected=last[fid], actual=value)
@@ -1012,12 +1119,12 @@ def precancel_state(ctx: CheckContext) -> Iterator[Violation]:
       "on_cancel.yaml [^4]", actions=list(AFTER_CONFIRM), domains=RETAIL)
 def precancel_time(ctx: CheckContext) -> Iterator[Violation]:
     """When the fulfillment reached its pre-cancel state; it cannot postdate the cancel."""
-    for index, fulfillment in _fulfillments(order_of(ctx.payload)):
-        for group in groups_of(fulfillment, index, "precancel_state"):
+    for fulfillment in fulfillments_of(order_of(ctx.payload)):
+        for group in fulfillment.groups("precancel_state"):
             value = group.value("updated_at")
             if value is MISSING:
                 continue
-            if parse_timestamp(value) is None or _before_or_same(
+            if _instant(value) is None or _before_or_same(
                     value, ctx.message.timestamp) is False:
                 yield Violation(group.path("updated_at"), "precancel updated_at is not a time "
                                 "at or before the message", expected=f"<= "
@@ -1039,23 +1146,26 @@ def cancel_request_tag(ctx: CheckContext) -> Iterator[Violation]:
     full cancel may state it in order.cancellation alone (the 1.2.0 object for a cancelled
     order: cancelled_by, reason.id; the 1.2.5 rule sets check the tag only where present)."""
     order = order_of(ctx.payload)
+    fulfillments = fulfillments_of(order)
+    # a bare {id, type} names the cancellation (refund notices), not records it
+    cancels = [f for f in fulfillments if f.type == "Cancel" and "state" in f.data]
+    if not cancels:
+        return
     fallback: list[TagGroup] = []
     stated = order.get("state") == CANCELLED and all(
         isinstance(v, str) and v.strip() for v in (get(order, "cancellation", "cancelled_by"),
                                                     get(order, "cancellation", "reason", "id")))
     if order.get("state") == CANCELLED:
-        for index, fulfillment in _fulfillments(order):
-            if _is_forward(fulfillment) and _state(fulfillment) == CANCELLED:
-                fallback += groups_of(fulfillment, index, "cancel_request")
-    for index, fulfillment in _fulfillments(order):
-        if fulfillment.get("type") != "Cancel" or "state" not in fulfillment:
-            continue  # a bare {id, type} names the cancellation (refund notices), not records it
-        groups = groups_of(fulfillment, index, "cancel_request") or fallback
+        for fulfillment in fulfillments:
+            if fulfillment.forward and fulfillment.state == CANCELLED:
+                fallback += fulfillment.groups("cancel_request")
+    for fulfillment in cancels:
+        groups = fulfillment.groups("cancel_request") or fallback
         if not groups and stated:
             continue
         if not groups:
-            yield Violation(_f_path(index, "tags"), f"Cancel fulfillment "
-                            f"{fulfillment.get('id')!r}: no cancel_request records the "
+            yield Violation(_f_path(fulfillment.index, "tags"), f"Cancel fulfillment "
+                            f"{fulfillment.id!r}: no cancel_request records the "
                             "cancellation", expected="cancel_request {reason_id, initiated_by}",
                             actual=None)
             continue
@@ -1071,14 +1181,13 @@ def cancel_request_tag(ctx: CheckContext) -> Iterator[Violation]:
       actions=["on_update"], domains=RETAIL)
 def part_cancel_when_pending(ctx: CheckContext) -> Iterator[Violation]:
     """Once packed, the goods exist; cancelling a part then is a return or an RTO."""
-    order = order_of(ctx.payload)
-    if not any(f.get("type") == "Cancel" for _, f in _new_fulfillments(ctx)):
+    if not _new_cancels(ctx):
         return
-    for index, fulfillment in _fulfillments(order):
-        code = _state(fulfillment)
-        if _is_forward(fulfillment) and code is not None and code not in ("Pending", CANCELLED):
-            yield Violation(_f_path(index, "state", "descriptor", "code"),
-                            f"part cancel while {fulfillment.get('id')!r} is {code}",
+    for fulfillment in fulfillments_of(order_of(ctx.payload)):
+        code = fulfillment.state
+        if fulfillment.forward and code is not None and code not in ("Pending", CANCELLED):
+            yield Violation(_f_path(fulfillment.index, "state", "descriptor", "code"),
+                            f"part cancel while {fulfillment.id!r} is {code}",
                             expected="Pending", actual=code)
 
 
@@ -1090,27 +1199,25 @@ def part_cancel_when_pending(ctx: CheckContext) -> Iterator[Violation]:
 def trail_per_cancelled_item(ctx: CheckContext) -> Iterator[Violation]:
     """Without it the buyer app cannot tell what each cancelled item refunds.  Items whose
     confirmed line was 0.00 (free customisations) need no trail."""
-    confirmed = _confirmed(ctx)
-    order = order_of(ctx.payload)
+    cancels = _new_cancels(ctx)
+    confirmed = _confirmed(ctx) if cancels else None
     if confirmed is None:
         return
+    order = order_of(ctx.payload)
     priced = {str(line.get("@ondc/org/item_id")) for _, line in items_of(confirmed, "quote",
                                                                           "breakup")
               if line.get("@ondc/org/title_type") == "item"
               and (numeric(get(line, "price", "value")) or 0) != 0}
-    for index, fulfillment in _new_fulfillments(ctx):
-        if fulfillment.get("type") != "Cancel":
-            continue
-        trailed = str_values(g.value("id") for g in groups_of(fulfillment, index,
-                                                                 "quote_trail")
+    for fulfillment in cancels:
+        trailed = str_values(g.value("id") for g in fulfillment.groups("quote_trail")
                              if g.value("type") == "item")
         moved = sorted({str(i.get("id")) for _, i in items_of(order, "items")
-                        if i.get("fulfillment_id") == fulfillment.get("id")
+                        if i.get("fulfillment_id") == fulfillment.id
                         and (_item_count(i) or 0) > 0})
         for item_id in moved:
             if item_id in priced and item_id not in trailed:
-                yield Violation(_f_path(index, "tags"), f"item {item_id!r} was cancelled on "
-                                f"{fulfillment.get('id')!r} without a quote_trail entry",
+                yield Violation(_f_path(fulfillment.index, "tags"), f"item {item_id!r} was "
+                                f"cancelled on {fulfillment.id!r} without a quote_trail entry",
                                 expected=f"quote_trail {{type: item, id: {item_id}}}",
                                 actual=sorted(str(t) for t in trailed))
 
@@ -1149,12 +1256,12 @@ def update_has_content(ctx: CheckContext) -> Iterator[Violation]:
     """An update that announces a return and carries none is a no-op the seller must refuse."""
     order = order_of(ctx.payload)
     checks = {
-        "item": (any(groups_of(f, i, "return_request") or f.get("type") == "Return"
-                     for i, f in _fulfillments(order)), "fulfillments",
+        "item": (any(f.groups("return_request") or f.type == "Return"
+                     for f in fulfillments_of(order)), "fulfillments",
                  "a Return fulfillment with a return_request tag"),
         "payment": (bool(_settlements(ctx.payload)), "payment",
                     "payment['@ondc/org/settlement_details']"),
-        "fulfillment": (bool(_fulfillments(order)), "fulfillments", "order.fulfillments"),
+        "fulfillment": (bool(fulfillments_of(order)), "fulfillments", "order.fulfillments"),
     }
     for target in _targets(ctx):
         if target in checks and not checks[target][0]:
@@ -1172,15 +1279,15 @@ def update_known_fulfillments(ctx: CheckContext) -> Iterator[Violation]:
     previous = _previous_order(ctx)
     if previous is None:
         return
-    known = {f["id"] for _, f in _fulfillments(previous[1]) if isinstance(f.get("id"), str)}
-    for index, fulfillment in _fulfillments(order_of(ctx.payload)):
-        fid = fulfillment.get("id")
-        if fulfillment.get("type") == "Return" or groups_of(fulfillment, index,
-                                                            "return_request"):
+    known = str_values(f.id for f in fulfillments_of(previous[1]))
+    for fulfillment in fulfillments_of(order_of(ctx.payload)):
+        fid = fulfillment.id
+        if fulfillment.type == "Return" or fulfillment.groups("return_request"):
             continue
         if isinstance(fid, str) and fid not in known:
-            yield Violation(_f_path(index, "id"), f"fulfillment {fid!r} is not in the order",
-                            expected=sorted(known), actual=fid)
+            yield Violation(_f_path(fulfillment.index, "id"),
+                            f"fulfillment {fid!r} is not in the order", expected=sorted(known),
+                            actual=fid)
 
 
 def _address_change(fulfillment: dict[str, Any]) -> bool:
@@ -1199,12 +1306,12 @@ def address_before_pickup(ctx: CheckContext) -> Iterator[Violation]:
     if "fulfillment" not in _targets(ctx):
         return
     last = _last_states(ctx)
-    for index, fulfillment in _fulfillments(order_of(ctx.payload)):
-        fid = fulfillment.get("id")
-        if not _address_change(fulfillment) or not isinstance(fid, str) or fid not in last:
+    for fulfillment in fulfillments_of(order_of(ctx.payload)):
+        fid = fulfillment.id
+        if not _address_change(fulfillment.data) or not isinstance(fid, str) or fid not in last:
             continue
         if last[fid] not in BEFORE_PICKUP:
-            yield Violation(_f_path(index, "end"), f"fulfillment {fid!r} is already "
+            yield Violation(_f_path(fulfillment.index, "end"), f"fulfillment {fid!r} is already "
                             f"{last[fid]}: too late to change where it goes",
                             expected=sorted(BEFORE_PICKUP), actual=last[fid])
 
@@ -1215,10 +1322,10 @@ def address_before_pickup(ctx: CheckContext) -> Iterator[Violation]:
       actions=["update", "on_update"], domains=RETAIL)
 def instructions_content_type(ctx: CheckContext) -> Iterator[Violation]:
     """The buyer app renders the instructions by this type."""
-    for index, fulfillment in _fulfillments(order_of(ctx.payload)):
-        value = get(fulfillment, "end", "instructions", "additional_desc", "content_type")
+    for fulfillment in fulfillments_of(order_of(ctx.payload)):
+        value = get(fulfillment.data, "end", "instructions", "additional_desc", "content_type")
         if value is not MISSING and not member(value, CONTENT_TYPES):
-            yield Violation(_f_path(index, "end", "instructions", "additional_desc",
+            yield Violation(_f_path(fulfillment.index, "end", "instructions", "additional_desc",
                                     "content_type"), "unknown instructions content type",
                             expected=sorted(CONTENT_TYPES), actual=value)
 
@@ -1232,17 +1339,17 @@ def update_state_legal(ctx: CheckContext) -> Iterator[Violation]:
     previous = _previous_order(ctx)
     if previous is None:
         return
-    known = {f["id"]: f for _, f in _fulfillments(previous[1]) if isinstance(f.get("id"), str)}
-    for index, fulfillment in _fulfillments(order_of(ctx.payload)):
-        fid = fulfillment.get("id")
+    known = {f.id: f for f in fulfillments_of(previous[1]) if isinstance(f.id, str)}
+    for fulfillment in fulfillments_of(order_of(ctx.payload)):
+        fid = fulfillment.id
         before = known.get(fid) if isinstance(fid, str) else None
-        for group in groups_of(fulfillment, index, "update_state"):
+        for group in fulfillment.groups("update_state"):
             state = group.value("state")
             if before is None or not isinstance(state, str):
                 continue
-            kind = fulfillment_kind(before.get("type"),
-                                    tag_value(before.get("tags"), "routing", "type"))
-            current = _state(before)
+            kind = fulfillment_kind(before.type,
+                                    tag_value(before.data.get("tags"), "routing", "type"))
+            current = before.state
             if kind is None or current is None:
                 continue
             if state not in states_of(kind) or not fulfillment_move_is_legal(kind, current,
@@ -1258,8 +1365,8 @@ def update_state_legal(ctx: CheckContext) -> Iterator[Violation]:
       "TAGS_UPDATE_FULFILLMENT_TIME", actions=["update", "on_update"], domains=RETAIL)
 def fulfillment_time_tag(ctx: CheckContext) -> Iterator[Violation]:
     """The buyer app's own pickup and delivery times; settlement windows run from them."""
-    for index, fulfillment in _fulfillments(order_of(ctx.payload)):
-        for group in groups_of(fulfillment, index, "update_fulfillment_time"):
+    for fulfillment in fulfillments_of(order_of(ctx.payload)):
+        for group in fulfillment.groups("update_fulfillment_time"):
             state = group.value("state")
             if state is not MISSING and state not in ("Order-picked-up", "Order-delivered"):
                 yield Violation(group.path("state"), "update_fulfillment_time state is "
@@ -1267,7 +1374,7 @@ def fulfillment_time_tag(ctx: CheckContext) -> Iterator[Violation]:
                                 expected=["Order-picked-up", "Order-delivered"], actual=state)
             for code in ("timestamp", "start_time", "end_time"):
                 value = group.value(code)
-                if value is not MISSING and parse_timestamp(value) is None:
+                if value is not MISSING and _instant(value) is None:
                     yield Violation(group.path(code), f"update_fulfillment_time {code} is not "
                                     "an RFC 3339 time", expected="2023-11-17T09:30:00.000Z",
                                     actual=value)
@@ -1275,10 +1382,9 @@ def fulfillment_time_tag(ctx: CheckContext) -> Iterator[Violation]:
 
 # --- returns ----------------------------------------------------------------------------------
 
-def _return_groups(order: dict[str, Any]) -> Iterator[tuple[dict[str, Any], TagGroup]]:
-    for index, fulfillment in _fulfillments(order):
-        for group in groups_of(fulfillment, index, "return_request"):
-            yield fulfillment, group
+def _return_groups(order: dict[str, Any]) -> tuple[TagGroup, ...]:
+    """Every return_request tag group of the order's fulfillments."""
+    return tuple(group for f in fulfillments_of(order) for group in f.groups("return_request"))
 
 
 _RETURN_ACTIONS: Final = ("update", "on_update", "on_status")
@@ -1299,7 +1405,7 @@ def _asks_return(payload: Any) -> bool:
       actions=["update"], domains=RETAIL)
 def return_request_complete(ctx: CheckContext) -> Iterator[Violation]:
     """The seller approves or rejects on these; without them the return cannot be judged."""
-    for _, group in _return_groups(order_of(ctx.payload)):
+    for group in _return_groups(order_of(ctx.payload)):
         missing = [c for c in RETURN_REQUEST_REQUIRED if not (
             isinstance(group.value(c), str) and group.value(c).strip())]
         if missing:
@@ -1314,7 +1420,7 @@ def return_request_complete(ctx: CheckContext) -> Iterator[Violation]:
       "ttl_reverseqc, initiated_by, replace)", actions=_RETURN_ACTIONS, domains=RETAIL)
 def return_request_codes(ctx: CheckContext) -> Iterator[Violation]:
     """A misspelt code (``itemid``) is a field the seller never reads."""
-    for _, group in _return_groups(order_of(ctx.payload)):
+    for group in _return_groups(order_of(ctx.payload)):
         for code in group.values:
             if code not in RETURN_REQUEST_CODES:
                 yield Violation(group.path(code), f"unknown return_request code {code!r}",
@@ -1330,11 +1436,12 @@ def return_request_codes(ctx: CheckContext) -> Iterator[Violation]:
       "error_codes (30005 invalid return request)", actions=_RETURN_ACTIONS, domains=RETAIL)
 def return_item_known(ctx: CheckContext) -> Iterator[Violation]:
     """A return of something never bought."""
-    confirmed = _confirmed(ctx)
+    groups = _return_groups(order_of(ctx.payload))
+    confirmed = _confirmed(ctx) if groups else None
     if confirmed is None:
         return
     items = {i["id"] for _, i in items_of(confirmed, "items") if isinstance(i.get("id"), str)}
-    for _, group in _return_groups(order_of(ctx.payload)):
+    for group in groups:
         value = group.value("item_id")
         if isinstance(value, str) and items and value not in items:
             yield Violation(group.path("item_id"), f"item {value!r} is not in the order",
@@ -1347,9 +1454,12 @@ def return_item_known(ctx: CheckContext) -> Iterator[Violation]:
       "error_codes (30005 invalid return request)", actions=_RETURN_ACTIONS, domains=RETAIL)
 def return_quantity(ctx: CheckContext) -> Iterator[Violation]:
     """Returning 3 of 2 refunds a unit that was never paid for."""
+    groups = _return_groups(order_of(ctx.payload))
+    if not groups:
+        return
     confirmed = _confirmed(ctx)
     counts = _counts(confirmed) if confirmed is not None else Counter()
-    for _, group in _return_groups(order_of(ctx.payload)):
+    for group in groups:
         raw = group.value("item_quantity")
         if raw is MISSING:
             continue
@@ -1369,7 +1479,7 @@ def return_quantity(ctx: CheckContext) -> Iterator[Violation]:
       domains=RETAIL)
 def return_reason_code(ctx: CheckContext) -> Iterator[Violation]:
     """Return reasons are coded so that cost attribution can be automated."""
-    for _, group in _return_groups(order_of(ctx.payload)):
+    for group in _return_groups(order_of(ctx.payload)):
         value = group.value("reason_id")
         if value is not MISSING and not (isinstance(value, str) and _THREE_DIGITS.match(value)):
             yield Violation(group.path("reason_id"), "return reason is not a three-digit code",
@@ -1383,7 +1493,7 @@ def return_reason_code(ctx: CheckContext) -> Iterator[Violation]:
 def return_ttls(ctx: CheckContext) -> Iterator[Violation]:
     """The seller's deadlines to approve and to do reverse QC.  The validator's narrower
     patterns (PT…H, P…D) are not imposed: PT30M is a valid deadline."""
-    for _, group in _return_groups(order_of(ctx.payload)):
+    for group in _return_groups(order_of(ctx.payload)):
         for code in ("ttl_approval", "ttl_reverseqc"):
             value = group.value(code)
             if value is not MISSING and not is_duration(value):
@@ -1397,7 +1507,7 @@ def return_ttls(ctx: CheckContext) -> Iterator[Violation]:
       actions=_RETURN_ACTIONS, domains=RETAIL)
 def return_images(ctx: CheckContext) -> Iterator[Violation]:
     """The seller judges the return on these pictures."""
-    for _, group in _return_groups(order_of(ctx.payload)):
+    for group in _return_groups(order_of(ctx.payload)):
         value = group.value("images")
         if not isinstance(value, str) or not value.strip():
             continue
@@ -1413,8 +1523,7 @@ def return_images(ctx: CheckContext) -> Iterator[Violation]:
       actions=["update"], domains=RETAIL)
 def return_after_delivery(ctx: CheckContext) -> Iterator[Violation]:
     """Before delivery the buyer cancels; there is nothing to return."""
-    if not _asks_return(ctx.payload) or not any(True for _ in _return_groups(order_of(
-            ctx.payload))):
+    if not _asks_return(ctx.payload) or not _return_groups(order_of(ctx.payload)):
         return
     previous = _previous_order(ctx)
     if previous is None:
@@ -1434,11 +1543,11 @@ def return_id_unique(ctx: CheckContext) -> Iterator[Violation]:
     if not _asks_return(ctx.payload):
         return
     used: set[str] = set()
-    for message in earlier(ctx):
+    for message in ctx.earlier:
         if message.action == "update" and _asks_return(message.payload):
-            used.update(g.value("id") for _, g in _return_groups(order_of(message.payload))
+            used.update(g.value("id") for g in _return_groups(order_of(message.payload))
                         if isinstance(g.value("id"), str))
-    for _, group in _return_groups(order_of(ctx.payload)):
+    for group in _return_groups(order_of(ctx.payload)):
         value = group.value("id")
         if isinstance(value, str) and value in used:
             yield Violation(group.path("id"), f"return id {value!r} was used by an earlier "
@@ -1452,19 +1561,20 @@ def return_id_unique(ctx: CheckContext) -> Iterator[Violation]:
       actions=["on_update", "on_status", "on_cancel"], domains=RETAIL)
 def return_fulfillment_request(ctx: CheckContext) -> Iterator[Violation]:
     """The buyer app matches the seller's return updates to its requests by this id."""
-    for index, fulfillment in _fulfillments(order_of(ctx.payload)):
-        if fulfillment.get("type") != "Return":
+    for fulfillment in fulfillments_of(order_of(ctx.payload)):
+        if fulfillment.type != "Return":
             continue
-        groups = groups_of(fulfillment, index, "return_request")
+        groups = fulfillment.groups("return_request")
         if not groups:
-            yield Violation(_f_path(index, "tags"), f"Return fulfillment "
-                            f"{fulfillment.get('id')!r} has no return_request tag",
+            yield Violation(_f_path(fulfillment.index, "tags"), f"Return fulfillment "
+                            f"{fulfillment.id!r} has no return_request tag",
                             expected="return_request", actual=None)
             continue
         rid = groups[0].value("id")
-        if isinstance(rid, str) and rid and fulfillment.get("id") != rid:
-            yield Violation(_f_path(index, "id"), "Return fulfillment id is not its request's",
-                            expected=rid, actual=fulfillment.get("id"))
+        if isinstance(rid, str) and rid and fulfillment.id != rid:
+            yield Violation(_f_path(fulfillment.index, "id"),
+                            "Return fulfillment id is not its request's", expected=rid,
+                            actual=fulfillment.id)
 
 
 @rule("RET-POST-051", "Return_Rejected and Return_Failed say why (state.descriptor.short_desc)",
@@ -1474,14 +1584,13 @@ def return_fulfillment_request(ctx: CheckContext) -> Iterator[Violation]:
       actions=["on_update", "on_status"], domains=RETAIL)
 def return_refusal_reason(ctx: CheckContext) -> Iterator[Violation]:
     """A rejected return without a reason is the start of a grievance (IGM)."""
-    for index, fulfillment in _fulfillments(order_of(ctx.payload)):
-        code = _state(fulfillment)
-        if fulfillment.get("type") != "Return" or code not in ("Return_Rejected",
-                                                               "Return_Failed"):
+    for fulfillment in fulfillments_of(order_of(ctx.payload)):
+        code = fulfillment.state
+        if fulfillment.type != "Return" or code not in ("Return_Rejected", "Return_Failed"):
             continue
-        reason = get(fulfillment, "state", "descriptor", "short_desc")
+        reason = get(fulfillment.data, "state", "descriptor", "short_desc")
         if not (isinstance(reason, str) and reason.strip()):
-            yield Violation(_f_path(index, "state", "descriptor", "short_desc"),
+            yield Violation(_f_path(fulfillment.index, "state", "descriptor", "short_desc"),
                             f"{code} without a reason", expected="a reason code",
                             actual=None if reason is MISSING else reason)
 
@@ -1493,17 +1602,17 @@ def return_refusal_reason(ctx: CheckContext) -> Iterator[Violation]:
       domains=RETAIL)
 def return_pickup_at_buyer(ctx: CheckContext) -> Iterator[Violation]:
     """The courier is sent to this address."""
-    order = order_of(ctx.payload)
-    forward = [f for _, f in _fulfillments(order) if _is_forward(f)]
-    if not forward:
+    fulfillments = fulfillments_of(order_of(ctx.payload))
+    forward = next((f for f in fulfillments if f.forward), None)
+    if forward is None:
         return
-    delivered_to = get(forward[0], "end", "location", "gps")
-    for index, fulfillment in _fulfillments(order):
-        if fulfillment.get("type") != "Return":
+    delivered_to = get(forward.data, "end", "location", "gps")
+    for fulfillment in fulfillments:
+        if fulfillment.type != "Return":
             continue
-        there = get(fulfillment, "start", "location", "gps")
+        there = get(fulfillment.data, "start", "location", "gps")
         if _same_place(there, delivered_to) is False:
-            yield Violation(_f_path(index, "start", "location", "gps"),
+            yield Violation(_f_path(fulfillment.index, "start", "location", "gps"),
                             "the return pickup is not at the address the order was "
                             "delivered to", expected=delivered_to, actual=there)
 
@@ -1518,15 +1627,14 @@ def _replaced(group: TagGroup) -> bool:
       "Cancelled)", actions=["on_update", "on_status"], domains=RETAIL)
 def refund_at_trigger(ctx: CheckContext) -> Iterator[Violation]:
     """The refund is owed from this moment; without a trail the buyer app cannot pay it."""
-    for index, fulfillment in _fulfillments(order_of(ctx.payload)):
-        if fulfillment.get("type") != "Return" or _state(fulfillment) not in REFUND_AT:
+    for fulfillment in fulfillments_of(order_of(ctx.payload)):
+        if fulfillment.type != "Return" or fulfillment.state not in REFUND_AT:
             continue
-        requests = groups_of(fulfillment, index, "return_request")
-        if any(_replaced(g) for g in requests):
+        if any(_replaced(g) for g in fulfillment.groups("return_request")):
             continue
-        if not groups_of(fulfillment, index, "quote_trail"):
-            yield Violation(_f_path(index, "tags"), f"{_state(fulfillment)} return "
-                            f"{fulfillment.get('id')!r} carries no quote_trail",
+        if not fulfillment.groups("quote_trail"):
+            yield Violation(_f_path(fulfillment.index, "tags"), f"{fulfillment.state} return "
+                            f"{fulfillment.id!r} carries no quote_trail",
                             expected="quote_trail tags of the refund", actual=None)
 
 
@@ -1537,11 +1645,11 @@ def refund_at_trigger(ctx: CheckContext) -> Iterator[Violation]:
       actions=["on_update", "on_status"], domains=RETAIL)
 def replacement_no_refund(ctx: CheckContext) -> Iterator[Violation]:
     """The buyer gets the goods again; refunding them too pays twice."""
-    for index, fulfillment in _fulfillments(order_of(ctx.payload)):
-        if fulfillment.get("type") != "Return" or not any(
-                _replaced(g) for g in groups_of(fulfillment, index, "return_request")):
+    for fulfillment in fulfillments_of(order_of(ctx.payload)):
+        if fulfillment.type != "Return" or not any(
+                _replaced(g) for g in fulfillment.groups("return_request")):
             continue
-        for group in groups_of(fulfillment, index, "quote_trail"):
+        for group in fulfillment.groups("quote_trail"):
             amount = numeric(group.value("value"))
             if amount is not None and amount < 0:
                 yield Violation(group.path("value"), "a replacement carries a refund",
@@ -1560,18 +1668,18 @@ DELIVERED: Final = frozenset({"Order-delivered", "Return_Delivered", "RTO-Delive
 """States in which end.time.timestamp is the time it *was* delivered."""
 
 
-def _pickup_time(fulfillment: dict[str, Any]) -> Any:
+def _pickup_time(fulfillment: Fulfillment) -> Any:
     """The actual pickup time (``MISSING`` while the pickup has not happened)."""
-    if _state(fulfillment) not in PICKED:
+    if fulfillment.state not in PICKED:
         return MISSING
-    return get(fulfillment, "start", "time", "timestamp")
+    return get(fulfillment.data, "start", "time", "timestamp")
 
 
-def _delivery_time(fulfillment: dict[str, Any]) -> Any:
+def _delivery_time(fulfillment: Fulfillment) -> Any:
     """The actual delivery time (``MISSING`` while not delivered)."""
-    if _state(fulfillment) not in DELIVERED:
+    if fulfillment.state not in DELIVERED:
         return MISSING
-    return get(fulfillment, "end", "time", "timestamp")
+    return get(fulfillment.data, "end", "time", "timestamp")
 
 
 _PROGRESS: Final = ("on_status", "on_update", "on_cancel")
@@ -1582,10 +1690,10 @@ _PROGRESS: Final = ("on_status", "on_update", "on_cancel")
       f"{_NOTES}/on_status [^7], [^12]", actions=_PROGRESS, domains=RETAIL)
 def pickup_before_delivery(ctx: CheckContext) -> Iterator[Violation]:
     """A parcel delivered before it was picked up is a clock or a data defect."""
-    for index, fulfillment in _fulfillments(order_of(ctx.payload)):
+    for fulfillment in fulfillments_of(order_of(ctx.payload)):
         picked, delivered = _pickup_time(fulfillment), _delivery_time(fulfillment)
         if _before_or_same(picked, delivered) is False:
-            yield Violation(_f_path(index, "end", "time", "timestamp"),
+            yield Violation(_f_path(fulfillment.index, "end", "time", "timestamp"),
                             f"delivered at {delivered}, before the pickup at {picked}",
                             expected=f">= {picked}", actual=delivered)
 
@@ -1597,19 +1705,19 @@ def times_not_future(ctx: CheckContext) -> Iterator[Violation]:
     """A reported event that has not happened yet.  (A future start.time.timestamp of an
     approved return is its planned pickup, not a report.)"""
     stamp = ctx.message.timestamp
-    for index, fulfillment in _fulfillments(order_of(ctx.payload)):
+    for fulfillment in fulfillments_of(order_of(ctx.payload)):
         for end, value in (("start", _pickup_time(fulfillment)),
                            ("end", _delivery_time(fulfillment))):
             if _before_or_same(value, stamp) is False:
-                yield Violation(_f_path(index, end, "time", "timestamp"),
+                yield Violation(_f_path(fulfillment.index, end, "time", "timestamp"),
                                 f"{end}.time.timestamp is later than the message",
                                 expected=f"<= {stamp}", actual=value)
 
 
-def _seller_handled(fulfillment: dict[str, Any]) -> bool:
+def _seller_handled(fulfillment: Fulfillment) -> bool:
     """Forward fulfillments whose progress the seller reports (Buyer-Delivery is the buyer
     app's, reported by update_fulfillment_time)."""
-    return _is_forward(fulfillment) and fulfillment.get("type") != "Buyer-Delivery"
+    return fulfillment.forward and fulfillment.type != "Buyer-Delivery"
 
 
 @rule("RET-POST-057", "From Order-picked-up on, a fulfillment carries its pickup time "
@@ -1619,11 +1727,11 @@ def _seller_handled(fulfillment: dict[str, Any]) -> bool:
       domains=RETAIL)
 def pickup_time_present(ctx: CheckContext) -> Iterator[Violation]:
     """Delivery SLAs and settlement (settlement_basis shipment) run from the pickup."""
-    for index, fulfillment in _fulfillments(order_of(ctx.payload)):
-        code = _state(fulfillment)
-        if _seller_handled(fulfillment) and code in PICKED_UP_OR_LATER and \
-                get(fulfillment, "start", "time", "timestamp") is MISSING:
-            yield Violation(_f_path(index, "start", "time", "timestamp"),
+    for fulfillment in fulfillments_of(order_of(ctx.payload)):
+        code = fulfillment.state
+        if code in PICKED_UP_OR_LATER and _seller_handled(fulfillment) and \
+                get(fulfillment.data, "start", "time", "timestamp") is MISSING:
+            yield Violation(_f_path(fulfillment.index, "start", "time", "timestamp"),
                             f"{code} without the pickup time", expected="an RFC 3339 time",
                             actual=None)
 
@@ -1634,12 +1742,33 @@ def pickup_time_present(ctx: CheckContext) -> Iterator[Violation]:
       f"state is Order-delivered); {_R} on_status", actions=_PROGRESS, domains=RETAIL)
 def delivery_time_present(ctx: CheckContext) -> Iterator[Violation]:
     """The delivery time starts the return window and the settlement (basis delivery)."""
-    for index, fulfillment in _fulfillments(order_of(ctx.payload)):
-        if _seller_handled(fulfillment) and _state(fulfillment) == "Order-delivered" and \
-                get(fulfillment, "end", "time", "timestamp") is MISSING:
-            yield Violation(_f_path(index, "end", "time", "timestamp"),
+    for fulfillment in fulfillments_of(order_of(ctx.payload)):
+        if fulfillment.state == "Order-delivered" and _seller_handled(fulfillment) and \
+                get(fulfillment.data, "end", "time", "timestamp") is MISSING:
+            yield Violation(_f_path(fulfillment.index, "end", "time", "timestamp"),
                             "Order-delivered without the delivery time",
                             expected="an RFC 3339 time", actual=None)
+
+
+def _last_state_times(ctx: CheckContext, ids: set[str]) -> dict[str, Any]:
+    """Fulfillment id (of ``ids``) → the last state.updated_at the seller's earlier reports gave
+    it as a readable time.  Read from the latest report back, until every id is found."""
+    last: dict[str, Any] = {}
+    wanted = set(ids)
+    for message in reversed(ctx.earlier):
+        if not wanted:
+            break
+        if message.action not in SELLER_ORDER_ACTIONS:
+            continue
+        for fulfillment in reversed(fulfillments_of(order_of(message.payload))):
+            fid = fulfillment.id
+            if not member(fid, wanted):
+                continue
+            value = get(fulfillment.data, "state", "updated_at")
+            if _instant(value) is not None:
+                last[fid] = value
+                wanted.discard(fid)
+    return last
 
 
 @rule("RET-POST-059", "A fulfillment's state.updated_at never goes back", Severity.MAJOR,
@@ -1647,17 +1776,12 @@ def delivery_time_present(ctx: CheckContext) -> Iterator[Violation]:
       actions=list(SELLER_ORDER_ACTIONS[1:]), domains=RETAIL)
 def state_time_monotonic(ctx: CheckContext) -> Iterator[Violation]:
     """An older state time means a stale report replayed over a newer one."""
-    last: dict[str, Any] = {}
-    for message in earlier(ctx):
-        if message.action in SELLER_ORDER_ACTIONS:
-            for _, fulfillment in _fulfillments(order_of(message.payload)):
-                value = get(fulfillment, "state", "updated_at")
-                if isinstance(fulfillment.get("id"), str) and parse_timestamp(value):
-                    last[fulfillment["id"]] = value
-    for index, fulfillment in _fulfillments(order_of(ctx.payload)):
-        fid, value = fulfillment.get("id"), get(fulfillment, "state", "updated_at")
+    fulfillments = fulfillments_of(order_of(ctx.payload))
+    last = _last_state_times(ctx, str_values(f.id for f in fulfillments))
+    for fulfillment in fulfillments:
+        fid, value = fulfillment.id, get(fulfillment.data, "state", "updated_at")
         if isinstance(fid, str) and fid in last and _before_or_same(last[fid], value) is False:
-            yield Violation(_f_path(index, "state", "updated_at"),
+            yield Violation(_f_path(fulfillment.index, "state", "updated_at"),
                             f"state.updated_at of {fid!r} is earlier than already reported",
                             expected=f">= {last[fid]}", actual=value)
 
@@ -1667,10 +1791,10 @@ def state_time_monotonic(ctx: CheckContext) -> Iterator[Violation]:
       actions=list(SELLER_ORDER_ACTIONS[1:]), domains=RETAIL)
 def state_time_not_future(ctx: CheckContext) -> Iterator[Violation]:
     """A state reached in the future has not been reached."""
-    for index, fulfillment in _fulfillments(order_of(ctx.payload)):
-        value = get(fulfillment, "state", "updated_at")
+    for fulfillment in fulfillments_of(order_of(ctx.payload)):
+        value = get(fulfillment.data, "state", "updated_at")
         if _before_or_same(value, ctx.message.timestamp) is False:
-            yield Violation(_f_path(index, "state", "updated_at"),
+            yield Violation(_f_path(fulfillment.index, "state", "updated_at"),
                             "state.updated_at is later than the message",
                             expected=f"<= {ctx.message.timestamp}", actual=value)
 
@@ -1682,7 +1806,7 @@ def state_time_not_future(ctx: CheckContext) -> Iterator[Violation]:
 def order_updated_monotonic(ctx: CheckContext) -> Iterator[Violation]:
     """The buyer app keeps the newest version of the order by this time."""
     value = get(order_of(ctx.payload), "updated_at")
-    if parse_timestamp(value) is None:
+    if _instant(value) is None:
         return
     path = _order_path("updated_at")
     if _before_or_same(value, ctx.message.timestamp) is False:
@@ -1698,7 +1822,7 @@ def order_updated_monotonic(ctx: CheckContext) -> Iterator[Violation]:
 
 def _delivered(order: dict[str, Any]) -> bool:
     return order.get("state") == "Completed" or any(
-        _is_forward(f) and _state(f) == "Order-delivered" for _, f in _fulfillments(order))
+        f.forward and f.state == "Order-delivered" for f in fulfillments_of(order))
 
 
 @rule("RET-POST-062", "A pay-on-delivery order (payment ON-FULFILLMENT) is PAID once delivered",
@@ -1726,7 +1850,7 @@ def cod_payment_time(ctx: CheckContext) -> Iterator[Violation]:
     order = order_of(ctx.payload)
     payment = get_dict(order, "payment")
     if payment.get("type") == "ON-FULFILLMENT" and order.get("state") == "Completed" and \
-            parse_timestamp(get(payment, "time", "timestamp")) is None:
+            _instant(get(payment, "time", "timestamp")) is None:
         yield Violation(_order_path("payment", "time", "timestamp"),
                         "Completed cash-on-delivery order without the payment time",
                         expected="an RFC 3339 time",
@@ -1742,7 +1866,7 @@ def paid_stays_paid(ctx: CheckContext) -> Iterator[Violation]:
     status = get(order_of(ctx.payload), "payment", "status")
     if status != "NOT-PAID":
         return
-    for message in reversed(earlier(ctx)):
+    for message in reversed(ctx.earlier):
         if message.action in ("confirm", *SELLER_ORDER_ACTIONS) and get(
                 order_of(message.payload), "payment", "status") == "PAID":
             yield Violation(_order_path("payment", "status"), f"payment was PAID in "
@@ -1763,16 +1887,16 @@ def _agent_phone_ok(value: Any) -> bool:
 def agent_named(ctx: CheckContext) -> Iterator[Violation]:
     """The buyer calls the agent given; one without name or phone cannot be reached.  The agent
     itself is optional ("may be provided for last-mile delivery in intercity shipments")."""
-    for index, fulfillment in _fulfillments(order_of(ctx.payload)):
-        if fulfillment.get("type") != "Delivery" or _state(fulfillment) not in AGENT_STATES:
+    for fulfillment in fulfillments_of(order_of(ctx.payload)):
+        if fulfillment.type != "Delivery" or fulfillment.state not in AGENT_STATES:
             continue
-        agent = get(fulfillment, "agent")
+        agent = get(fulfillment.data, "agent")
         if agent is MISSING:
             continue
         if not (isinstance(get(agent, "name"), str) and get(agent, "name").strip()
                 and isinstance(get(agent, "phone"), str)):
-            yield Violation(_f_path(index, "agent"), "Agent-assigned without the agent's "
-                            "name and phone", expected={"name": "…", "phone": "…"},
+            yield Violation(_f_path(fulfillment.index, "agent"), "Agent-assigned without the "
+                            "agent's name and phone", expected={"name": "…", "phone": "…"},
                             actual=None if agent is MISSING else agent)
 
 
@@ -1782,11 +1906,12 @@ def agent_named(ctx: CheckContext) -> Iterator[Violation]:
       "9886098860)", actions=_PROGRESS, domains=RETAIL)
 def agent_phone(ctx: CheckContext) -> Iterator[Violation]:
     """The buyer calls this number when the rider cannot find the address."""
-    for index, fulfillment in _fulfillments(order_of(ctx.payload)):
-        phone = get(fulfillment, "agent", "phone")
+    for fulfillment in fulfillments_of(order_of(ctx.payload)):
+        phone = get(fulfillment.data, "agent", "phone")
         if phone is not MISSING and not _agent_phone_ok(phone):
-            yield Violation(_f_path(index, "agent", "phone"), "agent phone is not a 10-digit "
-                            "Indian mobile number", expected="e.g. 9886098860", actual=phone)
+            yield Violation(_f_path(fulfillment.index, "agent", "phone"), "agent phone is not a "
+                            "10-digit Indian mobile number", expected="e.g. 9886098860",
+                            actual=phone)
 
 
 @rule("RET-POST-067", "Once every forward fulfillment is delivered the order is Completed; "
@@ -1799,13 +1924,14 @@ def order_state_follows_fulfillment(ctx: CheckContext) -> Iterator[Violation]:
     """A delivered order still "Accepted" never closes (no return window, no settlement)."""
     order = order_of(ctx.payload)
     state = order.get("state")
+    if state == CANCELLED or not isinstance(state, str):
+        return
     confirmed = _confirmed(ctx)
-    original = str_values(f.get("id") for _, f in _fulfillments(confirmed)) \
-        if confirmed else None
-    forward = [_state(f) for _, f in _fulfillments(order) if _seller_handled(f)
-               and (original is None or member(f.get("id"), original))]
+    original = str_values(f.id for f in fulfillments_of(confirmed)) if confirmed else None
+    forward = [f.state for f in fulfillments_of(order) if _seller_handled(f)
+               and (original is None or member(f.id, original))]
     live = [s for s in forward if s is not None and s != CANCELLED]
-    if not live or state == CANCELLED or not isinstance(state, str):
+    if not live:
         return
     if all(s == "Order-delivered" for s in live):
         expected = {"Completed"}
@@ -1814,7 +1940,7 @@ def order_state_follows_fulfillment(ctx: CheckContext) -> Iterator[Violation]:
         # straight from Accepted); a delivery on its way may not.
         expected = {"In-progress", "Completed"} if all(
             s in ("Order-picked-up", "Order-delivered") for s in live) and all(
-            f.get("type") == "Self-Pickup" for _, f in _fulfillments(order)
+            f.type == "Self-Pickup" for f in fulfillments_of(order)
             if _seller_handled(f)) else {"In-progress"}
     else:
         return
@@ -1839,14 +1965,14 @@ def return_picked_in_slot(ctx: CheckContext) -> Iterator[Violation]:
     """The buyer waits for the courier in the slot the seller gave; a pickup recorded outside
     it contradicts the slot (or the slot was never real).  Either end of the range may be
     missing; the range in the same message counts, so a rescheduled slot replaces the first."""
-    for index, fulfillment in _fulfillments(order_of(ctx.payload)):
-        if fulfillment.get("type") != "Return" or _state(fulfillment) not in RETURN_PICKED:
+    for fulfillment in fulfillments_of(order_of(ctx.payload)):
+        if fulfillment.type != "Return" or fulfillment.state not in RETURN_PICKED:
             continue
-        picked = get(fulfillment, "start", "time", "timestamp")
-        opens = get(fulfillment, "start", "time", "range", "start")
-        closes = get(fulfillment, "start", "time", "range", "end")
+        picked = get(fulfillment.data, "start", "time", "timestamp")
+        opens = get(fulfillment.data, "start", "time", "range", "start")
+        closes = get(fulfillment.data, "start", "time", "range", "end")
         if _before_or_same(opens, picked) is False or _before_or_same(picked, closes) is False:
             slot = " – ".join(v if isinstance(v, str) else "…" for v in (opens, closes))
-            yield Violation(_f_path(index, "start", "time", "timestamp"),
-                            f"return {fulfillment.get('id')!r} was picked up at {picked}, "
+            yield Violation(_f_path(fulfillment.index, "start", "time", "timestamp"),
+                            f"return {fulfillment.id!r} was picked up at {picked}, "
                             f"outside its pickup slot {slot}", expected=slot, actual=picked)
