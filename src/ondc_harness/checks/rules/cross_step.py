@@ -23,7 +23,6 @@ from ondc_harness.checks.diffing import diff_paths as _deep_diff
 from ondc_harness.checks.findings import Severity, Violation, json_path
 from ondc_harness.checks.rules._common import (
     RETAIL,
-    earlier,
     fulfillment_ids,
     fulfillment_refs,
     member,
@@ -31,7 +30,8 @@ from ondc_harness.checks.rules._common import (
     order_of,
     str_values,
 )
-from ondc_harness.checks.rules._common import latest as _latest
+from ondc_harness.checks.views import shared
+from ondc_harness.message import Message
 
 __all__ = ["Change", "diff_keyed", "diff_paths"]
 
@@ -58,6 +58,37 @@ def _same_amount(change: Change) -> bool:
     return old is not None and new is not None and old == new
 
 
+def identical(old: Any, new: Any) -> bool:
+    """Whether two JSON values are the same, types included (``1``, ``1.0`` and ``true`` differ).
+
+    Then their canonical JSON texts are equal and deepdiff would find nothing, so callers skip
+    it: most compared values are unchanged, and this walk is far cheaper than serialising both
+    sides.  ``False`` only means "not known to be the same" (any other type, a ``-0.0``): the
+    caller then diffs as usual.
+    """
+    if old is new:
+        return True
+    kind = type(old)
+    if kind is not type(new):
+        return False
+    if kind is str or kind is int or kind is bool:
+        return bool(old == new)
+    if kind is dict:
+        if len(old) != len(new):
+            return False
+        for key, value in old.items():
+            if key not in new or not identical(value, new[key]):
+                return False
+        return True
+    if kind is list:
+        if len(old) != len(new):
+            return False
+        return all(identical(a, b) for a, b in zip(old, new, strict=True))
+    if kind is float:
+        return repr(old) == repr(new)  # the JSON text: 0.0 and -0.0 differ there
+    return False
+
+
 def diff_paths(old: Any, new: Any, *, ignore: Iterable[str] = (), base: str = "$",
                amounts_as_numbers: bool = True) -> list[Change]:
     """Every difference between ``old`` and ``new`` as :class:`Change` (JSONPath, kind, values).
@@ -66,8 +97,10 @@ def diff_paths(old: Any, new: Any, *, ignore: Iterable[str] = (), base: str = "$
     ``base`` is the JSONPath of ``new`` in its message, so paths point into the message under
     check.  With ``amounts_as_numbers``, a value under an amount key (:data:`AMOUNT_KEYS`) that
     changed only in notation is not a change.  ``MISSING`` on one side is an added/removed
-    ``base``.
+    ``base``.  Values that are :func:`identical` are not diffed at all (nothing to report).
     """
+    if identical(old, new):
+        return []
     regexes = [rf"\['{re.escape(key)}'\]" for key in ignore]
     changes = _deep_diff(old, new, base=base, exclude_regex_paths=regexes or None)
     if amounts_as_numbers:
@@ -78,15 +111,20 @@ def diff_paths(old: Any, new: Any, *, ignore: Iterable[str] = (), base: str = "$
 Key = Hashable
 
 
-def _keyed(elements: list[tuple[int, dict[str, Any]]],
+def _keyed(elements: Any,
            key: Callable[[dict[str, Any]], Key]) -> dict[tuple[Key, int], tuple[int, Any]]:
-    """Elements by (key, occurrence), so repeated keys pair up in order."""
-    seen: Counter[Key] = Counter()
+    """The objects of the list ``elements`` by (key, occurrence), so repeated keys pair up in
+    order; anything else than a list has none."""
     out: dict[tuple[Key, int], tuple[int, Any]] = {}
-    for index, element in elements:
-        k = key(element)
-        out[(k, seen[k])] = (index, element)
-        seen[k] += 1
+    if not isinstance(elements, list):
+        return out
+    seen: dict[Key, int] = {}
+    for index, element in enumerate(elements):
+        if isinstance(element, dict):
+            k = key(element)
+            occurrence = seen.get(k, 0)
+            out[(k, occurrence)] = (index, element)
+            seen[k] = occurrence + 1
     return out
 
 
@@ -100,16 +138,16 @@ def diff_keyed(old: Any, new: Any, *, key: Callable[[dict[str, Any]], Key], base
     the fields that must not change.
     """
     ignore = tuple(ignore)
-    old_map = _keyed(list(items_of(old)), key)
-    new_map = _keyed(list(items_of(new)), key)
+    old_map = _keyed(old, key)
+    new_map = _keyed(new, key)
     changes: list[Change] = []
     for k, (index, element) in new_map.items():
-        path = f"{base}[{index}]"
         if k in old_map:
-            changes.extend(diff_paths(project(old_map[k][1]), project(element), ignore=ignore,
-                                      base=path))
+            before, after = project(old_map[k][1]), project(element)
+            if not identical(before, after):
+                changes.extend(diff_paths(before, after, ignore=ignore, base=f"{base}[{index}]"))
         else:
-            changes.append(Change(path, "added", None, project(element)))
+            changes.append(Change(f"{base}[{index}]", "added", None, project(element)))
     changes.extend(Change(base, "removed", project(element), None)
                    for k, (_, element) in old_map.items() if k not in new_map)
     return changes
@@ -131,6 +169,18 @@ def change_violations(changes: list[Change], what: str, source: str,
 
 def _violations(changes: list[Change], what: str, earlier_action: str) -> Iterator[Violation]:
     return change_violations(changes, what, earlier_action)
+
+
+@shared
+def _latest_by_action(messages: tuple[Message, ...]) -> dict[str, Message]:
+    """The last message of each action among ``messages`` (a flow, oldest first)."""
+    return {message.action: message for message in messages}
+
+
+def latest_of(ctx: CheckContext, action: str) -> Message | None:
+    """The latest earlier message of the flow with this ``action`` (``_common.latest`` for one
+    action): the earlier messages are indexed once per check, not rescanned by every rule."""
+    return _latest_by_action(ctx.earlier).get(action)
 
 
 def _order_path(*parts: str | int) -> str:
@@ -199,7 +249,7 @@ def line_projection(line: dict[str, Any]) -> dict[str, Any]:
       actions=["on_confirm"], domains=RETAIL)
 def confirm_keeps_items(ctx: CheckContext) -> Iterator[Violation]:
     """The confirmed order must be the order that was priced in on_init."""
-    before = _latest(ctx, "on_init")
+    before = latest_of(ctx, "on_init")
     if before is None:
         return
     old, new = order_of(before.payload), order_of(ctx.payload)
@@ -215,7 +265,7 @@ def confirm_keeps_items(ctx: CheckContext) -> Iterator[Violation]:
       domains=RETAIL)
 def confirm_keeps_billing(ctx: CheckContext) -> Iterator[Violation]:
     """Billing names who is invoiced; the invoice must match what the buyer gave."""
-    before = _latest(ctx, "on_init")
+    before = latest_of(ctx, "on_init")
     if before is None:
         return
     old, new = order_of(before.payload), order_of(ctx.payload)
@@ -231,7 +281,7 @@ def confirm_keeps_billing(ctx: CheckContext) -> Iterator[Violation]:
       domains=RETAIL)
 def confirm_keeps_quote(ctx: CheckContext) -> Iterator[Violation]:
     """A price changed at confirmation is a price the buyer never accepted."""
-    before = _latest(ctx, "on_init")
+    before = latest_of(ctx, "on_init")
     if before is None:
         return
     old, new = order_of(before.payload), order_of(ctx.payload)
@@ -284,7 +334,7 @@ def init_keeps_quote(ctx: CheckContext) -> Iterator[Violation]:
     picked one of several fulfillment options, the lines of the options not picked are not
     expected in on_init, and the total is not compared.
     """
-    on_select, select, init = (_latest(ctx, a) for a in ("on_select", "select", "init"))
+    on_select, select, init = (latest_of(ctx, a) for a in ("on_select", "select", "init"))
     if on_select is None or get(on_select.payload, "error") is not MISSING:
         return
     old, new = order_of(on_select.payload), order_of(ctx.payload)
@@ -304,7 +354,7 @@ def init_keeps_quote(ctx: CheckContext) -> Iterator[Violation]:
       spec=f"{_R} on_init (billing as in init)", actions=["on_init"], domains=RETAIL)
 def on_init_keeps_billing(ctx: CheckContext) -> Iterator[Violation]:
     """The seller echoes the buyer's billing; a changed one invoices someone else."""
-    before = _latest(ctx, "init")
+    before = latest_of(ctx, "init")
     if before is None:
         return
     old, new = order_of(before.payload), order_of(ctx.payload)
@@ -331,7 +381,7 @@ def _term_projection(term: dict[str, Any]) -> dict[str, Any]:
       actions=["on_confirm"], domains=RETAIL)
 def confirm_keeps_cancellation_terms(ctx: CheckContext) -> Iterator[Violation]:
     """The buyer accepted the fees of on_init; on_confirm cannot change what cancelling costs."""
-    before = _latest(ctx, "on_init")
+    before = latest_of(ctx, "on_init")
     if before is None:
         return
     old, new = order_of(before.payload), order_of(ctx.payload)
@@ -350,11 +400,12 @@ _ORDER_ID_AT: Final = {"status": ("order_id",), "track": ("order_id",), "cancel"
                        "on_cancel": ("order", "id"), "on_update": ("order", "id")}
 
 
-def _changed_id(reference: Any, current: Any, path: str, what: str,
+def _changed_id(reference: Any, current: Any, parts: tuple[str, ...], what: str,
                 source: str) -> Iterator[Violation]:
-    if not isinstance(reference, str) or current is MISSING:
+    """The id at ``parts`` (of the message under check) changed since ``source``'s."""
+    if not isinstance(reference, str) or current is MISSING or identical(reference, current):
         return
-    for change in diff_paths(reference, current, base=path):
+    for change in diff_paths(reference, current, base=json_path(*parts)):
         yield Violation(change.path, f"{what} differs from the one in {source}",
                         expected=change.old, actual=change.new)
 
@@ -364,13 +415,13 @@ def _changed_id(reference: Any, current: Any, path: str, what: str,
       actions=sorted(_ORDER_ID_AT), domains=RETAIL)
 def same_order_id(ctx: CheckContext) -> Iterator[Violation]:
     """A status, cancel or update for another order id acts on the wrong order."""
-    confirmed = _latest(ctx, "on_confirm")
+    confirmed = latest_of(ctx, "on_confirm")
     if confirmed is None:
         return
     parts = _ORDER_ID_AT[ctx.message.action]
     current = get(ctx.message.body, *parts)
     yield from _changed_id(get(order_of(confirmed.payload), "id"), current,
-                           json_path("message", *parts), "order id", "on_confirm")
+                           ("message", *parts), "order id", "on_confirm")
 
 
 @rule("RET-XSTEP-006", "on_confirm's order id is confirm's", Severity.BLOCKER,
@@ -378,11 +429,11 @@ def same_order_id(ctx: CheckContext) -> Iterator[Violation]:
       domains=RETAIL)
 def confirm_order_id(ctx: CheckContext) -> Iterator[Violation]:
     """The buyer app names the order in confirm; the seller must confirm that order."""
-    confirm = _latest(ctx, "confirm")
+    confirm = latest_of(ctx, "confirm")
     if confirm is None:
         return
     yield from _changed_id(get(order_of(confirm.payload), "id"), get(order_of(ctx.payload), "id"),
-                           _order_path("id"), "order id", "confirm")
+                           ("message", "order", "id"), "order id", "confirm")
 
 
 _PROVIDER_ACTIONS: Final = ("on_select", "init", "on_init", "confirm", "on_confirm", "on_status",
@@ -393,20 +444,20 @@ _PROVIDER_ACTIONS: Final = ("on_select", "init", "on_init", "confirm", "on_confi
       spec=f"{_R} on_select/init (provider matches)", actions=_PROVIDER_ACTIONS, domains=RETAIL)
 def same_provider(ctx: CheckContext) -> Iterator[Violation]:
     """An order is placed with one store (provider) of the seller app."""
-    select = _latest(ctx, "select")
+    select = latest_of(ctx, "select")
     if select is None:
         return
     yield from _changed_id(get(order_of(select.payload), "provider", "id"),
                            get(order_of(ctx.payload), "provider", "id"),
-                           _order_path("provider", "id"), "provider id", "select")
+                           ("message", "order", "provider", "id"), "provider id", "select")
 
 
 @rule("RET-XSTEP-008", "on_select's item ids are among select's", Severity.CRITICAL,
       spec=f"{_R} on_select (item ids ⊆ select's)", actions=["on_select"], domains=RETAIL)
 def selected_items_only(ctx: CheckContext) -> Iterator[Violation]:
     """The seller quotes what the buyer asked for, not other items."""
-    select = next((m for m in reversed(earlier(ctx)) if m.action == "select"
-                   and m.message_id == ctx.message.message_id), None) or _latest(ctx, "select")
+    select = next((m for m in reversed(ctx.earlier) if m.action == "select"
+                   and m.message_id == ctx.message.message_id), None) or latest_of(ctx, "select")
     if select is None:
         return
     wanted = str_values(i.get("id") for _, i in items_of(order_of(select.payload), "items"))
@@ -426,7 +477,7 @@ def _catalogue(ctx: CheckContext) -> dict[str, set[str]] | None:
     An on_search without ``message.catalog`` (an error answer, or a misspelt ``catalogue``
     that the schema reports) offers nothing to compare with and is not a catalogue."""
     found: dict[str, set[str]] | None = None
-    for message in earlier(ctx):
+    for message in ctx.earlier:
         if message.action != "on_search" or get(message.payload, "message", "catalog") is MISSING:
             continue
         found = found if found is not None else {}
@@ -509,6 +560,24 @@ def _stores(order: dict[str, Any]) -> dict[str, tuple[int, dict[str, Any]]]:
     return out
 
 
+def _present_on_both_sides(old: dict[str, Any],
+                           new: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Both objects cut down, at every level of nested objects, to the keys the other also has.
+
+    RET-XSTEP-013 reports changed values only; a field given on one side only would just be
+    diffed to be thrown away (lists are left whole: deepdiff pairs their elements itself)."""
+    old_out: dict[str, Any] = {}
+    new_out: dict[str, Any] = {}
+    for key, before in old.items():
+        if key not in new:
+            continue
+        after = new[key]
+        if isinstance(before, dict) and isinstance(after, dict):
+            before, after = _present_on_both_sides(before, after)
+        old_out[key], new_out[key] = before, after
+    return old_out, new_out
+
+
 @rule("RET-XSTEP-013", "A fulfillment keeps its store (start location id, gps, address, name) "
       "from on_select and on_init to on_confirm and on_status", Severity.MAJOR,
       spec=f"{_R} on_confirm (store location unchanged); on_status",
@@ -532,14 +601,19 @@ def same_store_location(ctx: CheckContext) -> Iterator[Violation]:
     current = _stores(order_of(ctx.payload))
     if not current:
         return
-    sources = [m for m in earlier(ctx) if m.action in _STORE_SOURCES]
+    sources = [m for m in reversed(ctx.earlier) if m.action in _STORE_SOURCES]
+    stores: dict[int, dict[str, tuple[int, dict[str, Any]]]] = {}  # each source read once
     for fid, (index, store) in current.items():
-        for message in reversed(sources):
-            before = _stores(order_of(message.payload)).get(fid)
+        for position, message in enumerate(sources):
+            if position not in stores:
+                stores[position] = _stores(order_of(message.payload))
+            before = stores[position].get(fid)
             if before is None:
                 continue
-            changes = [c for c in diff_paths(
-                before[1], store, base=_order_path("fulfillments", index, "start", "location"))
-                if c.kind == "changed" and not _same_gps(c)]
-            yield from _violations(changes, f"store of fulfillment {fid!r}", message.action)
+            old, new = _present_on_both_sides(before[1], store)
+            if not identical(old, new):
+                changes = [c for c in diff_paths(
+                    old, new, base=_order_path("fulfillments", index, "start", "location"))
+                    if c.kind == "changed" and not _same_gps(c)]
+                yield from _violations(changes, f"store of fulfillment {fid!r}", message.action)
             break

@@ -13,22 +13,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
-from ondc_harness.checks.access import get, get_dict, get_str, items_of
+from ondc_harness.checks.access import get, get_str, items_of
 from ondc_harness.checks.catalog import CheckContext, rule
 from ondc_harness.checks.findings import Severity, Violation, json_path
 from ondc_harness.checks.rules._common import (
     RETAIL,
     TOLERANCE,
     amount_text,
-    fulfillment_ids,
-    item_ids,
     member,
     numeric,
     order_of,
     str_values,
 )
+from ondc_harness.checks.views import shared
 from ondc_harness.durations import is_duration
 
 _R = "RULES-REFERENCE.md"
@@ -67,21 +66,86 @@ def _quote_path(*parts: str | int) -> str:
     return json_path("message", "order", "quote", *parts)
 
 
-def _breakup(order: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
-    return list(items_of(order, "quote", "breakup"))
+def _ids(order: dict[str, Any], key: str) -> set[str]:
+    """The string ids of the objects in the list ``order[key]``."""
+    elements = order.get(key)
+    if not isinstance(elements, list):
+        return set()
+    return {e["id"] for e in elements if isinstance(e, dict) and isinstance(e.get("id"), str)}
 
 
-def _line_amount(line: dict[str, Any]) -> tuple[str, Any]:
-    """The key and raw amount a breakup line contributes to the total.
+class _Line(NamedTuple):
+    """A breakup line with what the quote rules read of it, amounts parsed once."""
+
+    at: int
+    """The line's index in the breakup."""
+    line: dict[str, Any]
+    title_type: Any
+    price: dict[str, Any]
+    """``price``, ``{}`` when it is not an object."""
+    unit_price: dict[str, Any]
+    """``item.price``, ``{}`` when it is not an object."""
+    value: Decimal | None
+    offered_value: Decimal | None
+    unit_value: Decimal | None
+    """``price.value``, ``price.offered_value``, ``item.price.value`` as numbers (``None``:
+    absent or not a number)."""
+
+
+class _Quote(NamedTuple):
+    """``message.order.quote`` as the quote rules read it (see :func:`_quote_of`)."""
+
+    order: dict[str, Any]
+    quote: dict[str, Any]
+    """``order.quote``, ``{}`` when it is not an object."""
+    price: dict[str, Any]
+    """``quote.price``, ``{}`` when it is not an object."""
+    total: Decimal | None
+    """``quote.price.value`` as a number."""
+    lines: tuple[_Line, ...]
+    """The breakup's objects."""
+
+
+@shared
+def _quote_of(payload: Any) -> _Quote:
+    """The message's quote as the quote rules read it: every rule of this module walks the same
+    breakup and parses the same amounts, so that is done once per message."""
+    order = order_of(payload)
+    quote = order.get("quote")
+    quote = quote if isinstance(quote, dict) else {}
+    price = quote.get("price")
+    price = price if isinstance(price, dict) else {}
+    lines: list[_Line] = []
+    breakup = quote.get("breakup")
+    for index, line in enumerate(breakup if isinstance(breakup, list) else ()):
+        if not isinstance(line, dict):
+            continue
+        line_price = line.get("price")
+        if not isinstance(line_price, dict):
+            line_price = {}
+        item = line.get("item")
+        unit_price = item.get("price") if isinstance(item, dict) else None
+        if not isinstance(unit_price, dict):
+            unit_price = {}
+        lines.append(_Line(
+            index, line, line.get(TITLE_TYPE), line_price, unit_price,
+            numeric(line_price["value"]) if "value" in line_price else None,
+            numeric(line_price["offered_value"]) if "offered_value" in line_price else None,
+            numeric(unit_price["value"]) if "value" in unit_price else None))
+    return _Quote(order, quote, price, numeric(price["value"]) if "value" in price else None,
+                  tuple(lines))
+
+
+def _line_amount(line: _Line) -> tuple[str, Decimal | None]:
+    """The key and amount a breakup line contributes to the total.
 
     Retail 1.2 on_select notes [^2]: the total is Σ ``price.value``, except that ``offer`` lines
     contribute ``price.offered_value`` (1.2.0 offers put the discount there and 0 in value);
     1.2.5 offer lines carry the discount in ``value`` and no offered_value.
     """
-    price = get_dict(line, "price")
-    if line.get(TITLE_TYPE) == "offer" and "offered_value" in price:
-        return "offered_value", price.get("offered_value")
-    return "value", price.get("value")
+    if line.title_type == "offer" and "offered_value" in line.price:
+        return "offered_value", line.offered_value
+    return "value", line.value
 
 
 @rule("RET-QUOTE-001", "Quote price equals the sum of its breakup (tolerance 0.01)",
@@ -89,22 +153,19 @@ def _line_amount(line: dict[str, Any]) -> tuple[str, Any]:
       f"{_NOTES} [^2]", actions=QUOTE_ACTIONS, domains=RETAIL)
 def quote_total(ctx: CheckContext) -> Iterator[Violation]:
     """The buyer pays quote.price.value; an unexplained difference is money nobody agreed to."""
-    order = order_of(ctx.payload)
-    if "breakup" not in get_dict(order, "quote"):
-        return
-    raw_total = get(order, "quote", "price", "value")
-    total = numeric(raw_total)
-    if total is None:
+    quote = _quote_of(ctx.payload)
+    total = quote.total
+    if "breakup" not in quote.quote or total is None:
         return
     lines: list[Decimal] = []
-    for _, line in _breakup(order):
-        _, raw = _line_amount(line)
-        value = numeric(raw)
+    for line in quote.lines:
+        _, value = _line_amount(line)
         if value is None:
             return  # RET-QUOTE-003 reports it; the sum is unknowable
         lines.append(value)
     expected = sum(lines, Decimal(0))
     if abs(total - expected) > TOLERANCE:
+        raw_total = quote.price["value"]
         yield Violation(_quote_path("price", "value"),
                         f"quote.price.value {raw_total} is not the sum of the breakup "
                         f"{amount_text(expected)} (tolerance {TOLERANCE})",
@@ -117,21 +178,21 @@ def quote_total(ctx: CheckContext) -> Iterator[Violation]:
       f"{_NOTES} [^5]", actions=QUOTE_ACTIONS, domains=RETAIL)
 def line_price(ctx: CheckContext) -> Iterator[Violation]:
     """A line that does not multiply out charges a quantity or unit price the buyer never saw."""
-    for index, line in _breakup(order_of(ctx.payload)):
-        if line.get(TITLE_TYPE) != "item":
+    for line in _quote_of(ctx.payload).lines:
+        unit, value = line.unit_value, line.value
+        if line.title_type != "item" or unit is None or value is None:
             continue
-        unit = numeric(get(line, "item", "price", "value"))
-        count = numeric(get(line, ITEM_QUANTITY, "count"))
-        raw = get(line, "price", "value")
-        value = numeric(raw)
-        if unit is None or count is None or value is None:
+        quantity = line.line.get(ITEM_QUANTITY)
+        count = numeric(quantity.get("count")) if isinstance(quantity, dict) else None
+        if count is None:
             continue
         expected = unit * count
         if abs(value - expected) > TOLERANCE:
-            yield Violation(_quote_path("breakup", index, "price", "value"),
-                            f"line for {line.get(ITEM_ID)!r} is {raw}, but unit price "
-                            f"{get(line, 'item', 'price', 'value')} × count "
-                            f"{get(line, ITEM_QUANTITY, 'count')} = {amount_text(expected)} "
+            raw = line.price["value"]
+            yield Violation(_quote_path("breakup", line.at, "price", "value"),
+                            f"line for {line.line.get(ITEM_ID)!r} is {raw}, but unit price "
+                            f"{line.unit_price['value']} × count "
+                            f"{get(line.line, ITEM_QUANTITY, 'count')} = {amount_text(expected)} "
                             f"(tolerance {TOLERANCE})",
                             expected=amount_text(expected), actual=raw)
 
@@ -141,19 +202,19 @@ def line_price(ctx: CheckContext) -> Iterator[Violation]:
       "Price.value (decimal string)", actions=QUOTE_ACTIONS, domains=RETAIL)
 def amounts_numeric(ctx: CheckContext) -> Iterator[Violation]:
     """An amount nobody can add up cannot be paid, settled or reconciled."""
-    order = order_of(ctx.payload)
-    quote = get_dict(order, "quote")
-    price = get_dict(quote, "price")
-    if "value" in price and numeric(price["value"]) is None:
+    quote = _quote_of(ctx.payload)
+    price = quote.price
+    if "value" in price and quote.total is None:
         yield Violation(_quote_path("price", "value"), "quote total is not a number",
                         expected="a decimal string like \"394.20\"", actual=price["value"])
-    for index, line in _breakup(order):
-        for where, key in ((("price",), "value"), (("price",), "offered_value"),
-                           (("item", "price"), "value")):
-            holder = get_dict(line, *where)
-            if key in holder and numeric(holder[key]) is None:
-                yield Violation(_quote_path("breakup", index, *where, key),
-                                f"breakup amount for {line.get(ITEM_ID)!r} is not a number",
+    for line in quote.lines:
+        for where, key, holder, number in (
+                (("price",), "value", line.price, line.value),
+                (("price",), "offered_value", line.price, line.offered_value),
+                (("item", "price"), "value", line.unit_price, line.unit_value)):
+            if number is None and key in holder:
+                yield Violation(_quote_path("breakup", line.at, *where, key),
+                                f"breakup amount for {line.line.get(ITEM_ID)!r} is not a number",
                                 expected="a decimal string", actual=holder[key])
 
 
@@ -162,12 +223,11 @@ def amounts_numeric(ctx: CheckContext) -> Iterator[Violation]:
       actions=QUOTE_ACTIONS, domains=RETAIL)
 def currency_inr(ctx: CheckContext) -> Iterator[Violation]:
     """Lines in another currency (or a missing one) cannot be added to an INR total."""
-    order = order_of(ctx.payload)
-    places: list[tuple[tuple[str | int, ...], dict[str, Any]]] = [
-        (("price",), get_dict(order, "quote", "price"))]
-    for index, line in _breakup(order):
-        places.append((("breakup", index, "price"), get_dict(line, "price")))
-        places.append((("breakup", index, "item", "price"), get_dict(line, "item", "price")))
+    quote = _quote_of(ctx.payload)
+    places: list[tuple[tuple[str | int, ...], dict[str, Any]]] = [(("price",), quote.price)]
+    for line in quote.lines:
+        places.append((("breakup", line.at, "price"), line.price))
+        places.append((("breakup", line.at, "item", "price"), line.unit_price))
     for parts, price in places:
         if "currency" in price and price["currency"] != "INR":
             yield Violation(_quote_path(*parts, "currency"), "currency is not INR",
@@ -179,11 +239,14 @@ def currency_inr(ctx: CheckContext) -> Iterator[Violation]:
       actions=QUOTE_ACTIONS, domains=RETAIL)
 def title_type_enum(ctx: CheckContext) -> Iterator[Violation]:
     """The title_type decides how a line is charged and settled; an unknown one is unusable."""
+    lines = _quote_of(ctx.payload).lines
+    if not lines:
+        return
     allowed = TITLE_TYPES.get(ctx.message.version, _ALL_TITLE_TYPES)
-    for index, line in _breakup(order_of(ctx.payload)):
-        value = line.get(TITLE_TYPE)
+    for line in lines:
+        value = line.title_type
         if not member(value, allowed):
-            yield Violation(_quote_path("breakup", index, TITLE_TYPE),
+            yield Violation(_quote_path("breakup", line.at, TITLE_TYPE),
                             f"title_type {value!r} is not allowed in "
                             f"{ctx.message.version or 'Retail 1.2'}",
                             expected=sorted(allowed), actual=value)
@@ -200,21 +263,29 @@ def breakup_refs(ctx: CheckContext) -> Iterator[Violation]:
     Offer lines name the offer and order-level lines may name the transaction (notes on offers
     [^3]: "order" → transaction id), so those are accepted too.
     """
-    order = order_of(ctx.payload)
-    items = set(item_ids(order))
-    allowed = items | set(fulfillment_ids(order)) | ({ctx.message.transaction_id} - {""})
-    allowed |= str_values(o.get("id") for _, o in items_of(order, "offers"))
-    for index, line in _breakup(order):
-        if line.get(TITLE_TYPE) == "offer":
+    quote = _quote_of(ctx.payload)
+    if not quote.lines:
+        return
+    order = quote.order
+    items = _ids(order, "items")
+    allowed: set[str] | None = None  # built for the first line that is not an item's
+    for line in quote.lines:
+        kind = line.title_type
+        if kind == "offer":
             continue
-        ref = line.get(ITEM_ID)
-        path = _quote_path("breakup", index, ITEM_ID)
-        if line.get(TITLE_TYPE) == "item":
+        ref = line.line.get(ITEM_ID)
+        if kind == "item":
             if not member(ref, items):
-                yield Violation(path, f"item line refers to {ref!r}, which is not an order item",
+                yield Violation(_quote_path("breakup", line.at, ITEM_ID),
+                                f"item line refers to {ref!r}, which is not an order item",
                                 expected=sorted(items), actual=ref)
-        elif not member(ref, allowed):
-            yield Violation(path, f"breakup line refers to {ref!r}, which is neither an order "
+            continue
+        if allowed is None:
+            allowed = (items | _ids(order, "fulfillments") | _ids(order, "offers")
+                       | ({ctx.message.transaction_id} - {""}))
+        if not member(ref, allowed):
+            yield Violation(_quote_path("breakup", line.at, ITEM_ID),
+                            f"breakup line refers to {ref!r}, which is neither an order "
                             "item nor a fulfillment", expected=sorted(allowed - {""}), actual=ref)
 
 
@@ -262,15 +333,15 @@ def delivery_line(ctx: CheckContext) -> Iterator[Violation]:
     (retail-1.2/notes/on_select multiple options [^1]), so one line for any serviceable
     delivery fulfillment is enough.
     """
-    order = order_of(ctx.payload)
-    if "breakup" not in get_dict(order, "quote"):
+    quote = _quote_of(ctx.payload)
+    if "breakup" not in quote.quote:
         return
-    serviceable = str_values(f.get("id") for _, f in _delivery_fulfillments(order)
+    serviceable = str_values(f.get("id") for _, f in _delivery_fulfillments(quote.order)
                              if _state(f) == "Serviceable")
     if not serviceable:
         return
-    charged = str_values(line.get(ITEM_ID) for _, line in _breakup(order)
-                         if line.get(TITLE_TYPE) == "delivery")
+    charged = str_values(line.line.get(ITEM_ID) for line in quote.lines
+                         if line.title_type == "delivery")
     if not serviceable & charged:
         ids = sorted(serviceable)
         yield Violation(_quote_path("breakup"),
@@ -285,14 +356,15 @@ def delivery_line(ctx: CheckContext) -> Iterator[Violation]:
       actions=["on_select"], domains=RETAIL)
 def no_delivery_when_unserviceable(ctx: CheckContext) -> Iterator[Violation]:
     """Charging delivery for an address the seller cannot serve misstates the quote."""
-    order = order_of(ctx.payload)
-    unserviceable = str_values(f.get("id") for _, f in items_of(order, "fulfillments")
+    quote = _quote_of(ctx.payload)
+    unserviceable = str_values(f.get("id") for _, f in items_of(quote.order, "fulfillments")
                                if (_state(f) or "").lower() == "non-serviceable")
-    for index, line in _breakup(order):
-        if line.get(TITLE_TYPE) == "delivery" and member(line.get(ITEM_ID), unserviceable):
-            value = numeric(get(line, "price", "value"))
+    for line in quote.lines:
+        ref = line.line.get(ITEM_ID)
+        if line.title_type == "delivery" and member(ref, unserviceable):
+            value = line.value
             if value is not None and value != 0:
-                yield Violation(_quote_path("breakup", index, "price", "value"),
+                yield Violation(_quote_path("breakup", line.at, "price", "value"),
                                 f"delivery charged for non-serviceable fulfillment "
-                                f"{line.get(ITEM_ID)!r}", expected="no delivery line (or 0.00)",
-                                actual=get(line, "price", "value"))
+                                f"{ref!r}", expected="no delivery line (or 0.00)",
+                                actual=line.price["value"])
