@@ -46,11 +46,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
-from functools import lru_cache
-from typing import Any, Final
+from functools import cached_property
+from typing import Any, Final, NamedTuple
 
 from ondc_harness.checks.access import (
     MISSING,
@@ -162,9 +160,11 @@ _PHONE: Final = re.compile(r"^(?:\+91[-\s]?|0)?[6-9]\d{9}$")
 # --- reading helpers ----------------------------------------------------------------------------
 #
 # Sixty rules read the same order: its fulfillments with their states and tag groups, its
-# quote_trail and return_request tags, on_confirm's order and the seller's earlier reports.  The
-# helpers marked ``@shared`` (ondc_harness.checks.views) read each of these once per message
-# checked; their answers are tuples and dicts the rules only read.
+# quote_trail and return_request tags, its settlements, on_confirm's order and the seller's
+# earlier reports.  :func:`report_of` reads each of these once per payload (on first use) for
+# every rule that asks, and the helpers marked ``@shared`` (ondc_harness.checks.views) derive
+# what the earlier messages say once per check; their answers are tuples and dicts the rules
+# only read.
 
 def _order_path(*parts: str | int) -> str:
     return json_path("message", "order", *parts)
@@ -174,9 +174,11 @@ def _f_path(index: int, *parts: str | int) -> str:
     return json_path("message", "order", "fulfillments", index, *parts)
 
 
-@dataclass(frozen=True, slots=True)
-class TagGroup:
-    """One ``{code, list}`` tag group of a fulfillment, its entries by code (first wins)."""
+class TagGroup(NamedTuple):
+    """One ``{code, list}`` tag group of a fulfillment, its entries by code (first wins).
+
+    The views of this module are named tuples: immutable, and several times cheaper to build
+    than frozen dataclasses (they are built for every fulfillment of every order checked)."""
 
     fulfillment_index: int
     tag_index: int
@@ -197,12 +199,11 @@ class TagGroup:
 _NO_GROUPS: Final[tuple[TagGroup, ...]] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Fulfillment:
+class Fulfillment(NamedTuple):
     """An object of ``order.fulfillments`` with what the rules read of it: its id, type, state
     code (``None`` unless a string) and tag groups by code, in the order of the tags."""
 
-    index: int
+    position: int
     data: dict[str, Any]
     id: Any
     type: Any
@@ -217,6 +218,10 @@ class Fulfillment:
     def groups(self, code: str) -> tuple[TagGroup, ...]:
         """The tag groups ``code`` of this fulfillment."""
         return self.tags.get(code, _NO_GROUPS)
+
+    def path(self, *parts: str | int) -> str:
+        """The JSON path of ``parts`` inside this fulfillment of the message's order."""
+        return _f_path(self.position, *parts)
 
 
 def _tag_groups(fulfillment: dict[str, Any], index: int) -> dict[str, tuple[TagGroup, ...]]:
@@ -251,51 +256,134 @@ def _state_code(fulfillment: dict[str, Any]) -> str | None:
     return code if isinstance(code, str) else None
 
 
+class TrailEntry(NamedTuple):
+    """A ``quote_trail`` tag group, with its fulfillment and its value as a number."""
+
+    group: TagGroup
+    fulfillment_id: Any
+    fulfillment_type: Any
+    amount: Decimal | None
+
+
+Entries = tuple[tuple[int, dict[str, Any]], ...]
+"""(index, object) of the objects of a list."""
+
+
+class Report:
+    """One payload's order as the rules of this module read it, each part read on first use.
+
+    Shared by every rule checking a message (and, offline, by every later message of the flow
+    that looks back at it): get it from :func:`report_of`, never change what it returns.
+    """
+
+    def __init__(self, order: dict[str, Any]) -> None:
+        self.order = order
+
+    @cached_property
+    def fulfillments(self) -> tuple[Fulfillment, ...]:
+        """``order.fulfillments`` (objects only)."""
+        fulfillments = self.order.get("fulfillments")
+        if not isinstance(fulfillments, list):
+            return ()
+        return tuple(Fulfillment(index, f, f.get("id"), f.get("type"), _state_code(f),
+                                 _tag_groups(f, index))
+                     for index, f in enumerate(fulfillments) if isinstance(f, dict))
+
+    @cached_property
+    def trail(self) -> tuple[TrailEntry, ...]:
+        """Every quote_trail group of every fulfillment (they belong on Cancel, RTO and Return
+        fulfillments, but a trail is money wherever it sits)."""
+        return tuple(TrailEntry(group, f.id, f.type, numeric(group.value("value")))
+                     for f in self.fulfillments for group in f.groups("quote_trail"))
+
+    @cached_property
+    def returns(self) -> tuple[TagGroup, ...]:
+        """Every return_request tag group of the order's fulfillments."""
+        return tuple(group for f in self.fulfillments for group in f.groups("return_request"))
+
+    @cached_property
+    def settlements(self) -> Entries:
+        """(index, entry) of the objects of ``payment['@ondc/org/settlement_details']``."""
+        return tuple(items_of(self.order, "payment", "@ondc/org/settlement_details"))
+
+    @cached_property
+    def refunds(self) -> Entries:
+        """The settlement entries of phase ``refund``."""
+        return tuple((i, s) for i, s in self.settlements
+                     if s.get("settlement_phase") == "refund")
+
+    @cached_property
+    def refund_amounts(self) -> tuple[tuple[tuple[str, str], Decimal], ...]:
+        """((amount text, timestamp text), amount) of each refund with a readable amount: the
+        key under which RET-POST-021 counts a refund once however often it is repeated."""
+        out: list[tuple[tuple[str, str], Decimal]] = []
+        for _, refund in self.refunds:
+            amount = numeric(refund.get("settlement_amount"))
+            if amount is not None:
+                out.append(((amount_text(amount), str(refund.get("settlement_timestamp"))),
+                            amount))
+        return tuple(out)
+
+    @cached_property
+    def line_values(self) -> dict[tuple[str, str], Decimal] | None:
+        """(title_type, item_id) → Σ breakup price; ``None`` when an amount is not a number."""
+        out: dict[tuple[str, str], Decimal] = {}
+        for _, line in items_of(self.order, "quote", "breakup"):
+            value = numeric(get(line, "price", "value"))
+            if value is None:
+                return None
+            key = (str(line.get("@ondc/org/title_type")), str(line.get("@ondc/org/item_id")))
+            out[key] = out.get(key, Decimal(0)) + value
+        return out
+
+    @cached_property
+    def breakup_ids(self) -> frozenset[str]:
+        """The ``@ondc/org/item_id`` strings of the order's quote.breakup."""
+        return frozenset(str_values(line.get("@ondc/org/item_id")
+                                    for _, line in items_of(self.order, "quote", "breakup")))
+
+    @property
+    def forward_state(self) -> str | None:
+        """The state of the order's first forward fulfillment."""
+        return next((f.state for f in self.fulfillments if f.forward), None)
+
+
 @shared
-def _read_fulfillments(fulfillments: list[Any]) -> tuple[Fulfillment, ...]:
-    return tuple(Fulfillment(index, f, f.get("id"), f.get("type"), _state_code(f),
-                             _tag_groups(f, index))
-                 for index, f in enumerate(fulfillments) if isinstance(f, dict))
-
-
-def fulfillments_of(order: dict[str, Any]) -> tuple[Fulfillment, ...]:
-    """The order's fulfillments (objects only), read once per check."""
-    fulfillments = order.get("fulfillments")
-    if not isinstance(fulfillments, list) or not fulfillments:
-        return ()
-    return _read_fulfillments(fulfillments)
+def report_of(payload: Any) -> Report:
+    """The payload's ``message.order`` (``{}`` if none) as a :class:`Report`, one per payload."""
+    return Report(order_of(payload))
 
 
 @shared
-def _confirmed(ctx: CheckContext) -> dict[str, Any] | None:
+def _confirmed(ctx: CheckContext) -> Report | None:
     """The order as on_confirm accepted it (``None`` without an on_confirm order)."""
     message = _latest(ctx, "on_confirm")
-    order = order_of(message.payload) if message is not None else {}
-    return order or None
+    report = report_of(message.payload) if message is not None else None
+    return report if report is not None and report.order else None
 
 
 @shared
-def _previous_order(ctx: CheckContext) -> tuple[Message, dict[str, Any]] | None:
+def _previous_order(ctx: CheckContext) -> tuple[Message, Report] | None:
     """The seller's latest earlier report of the order (on_confirm, on_status, ...)."""
     for message in reversed(ctx.earlier):
         if message.action in SELLER_ORDER_ACTIONS:
-            order = order_of(message.payload)
-            if order:
-                return message, order
+            report = report_of(message.payload)
+            if report.order:
+                return message, report
     return None
 
 
-def _seller_reports(ctx: CheckContext) -> Iterator[Message]:
+def _seller_reports(ctx: CheckContext) -> Iterator[Report]:
     """The seller's earlier reports of the order, oldest first."""
-    return (m for m in ctx.earlier if m.action in SELLER_ORDER_ACTIONS)
+    return (report_of(m.payload) for m in ctx.earlier if m.action in SELLER_ORDER_ACTIONS)
 
 
 @shared
 def _last_states(ctx: CheckContext) -> dict[str, str]:
     """Fulfillment id → the last non-Cancelled state the seller reported before this message."""
     states: dict[str, str] = {}
-    for message in _seller_reports(ctx):
-        for fulfillment in fulfillments_of(order_of(message.payload)):
+    for report in _seller_reports(ctx):
+        for fulfillment in report.fulfillments:
             fid, code = fulfillment.id, fulfillment.state
             if isinstance(fid, str) and code is not None and code != CANCELLED:
                 states[fid] = code
@@ -305,14 +393,8 @@ def _last_states(ctx: CheckContext) -> dict[str, str]:
 @shared
 def _reported_ids(ctx: CheckContext) -> frozenset[str]:
     """Ids of the fulfillments the seller's earlier reports carried."""
-    return frozenset(f.id for message in _seller_reports(ctx)
-                     for f in fulfillments_of(order_of(message.payload))
+    return frozenset(f.id for report in _seller_reports(ctx) for f in report.fulfillments
                      if isinstance(f.id, str))
-
-
-def _forward_state(order: dict[str, Any]) -> str | None:
-    """The state of the order's first forward fulfillment."""
-    return next((f.state for f in fulfillments_of(order) if f.forward), None)
 
 
 def _item_count(item: dict[str, Any]) -> int | None:
@@ -335,43 +417,6 @@ def _counts(order: dict[str, Any], fulfillment_ids: set[str] | None = None) -> C
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class TrailEntry:
-    """A ``quote_trail`` tag group, with its fulfillment and its value as a number."""
-
-    group: TagGroup
-    fulfillment_id: Any
-    fulfillment_type: Any
-    amount: Decimal | None
-
-
-@shared
-def _read_trail(fulfillments: tuple[Fulfillment, ...]) -> tuple[TrailEntry, ...]:
-    return tuple(TrailEntry(group, f.id, f.type, numeric(group.value("value")))
-                 for f in fulfillments for group in f.groups("quote_trail"))
-
-
-def trail_entries(order: dict[str, Any]) -> tuple[TrailEntry, ...]:
-    """Every quote_trail group of every fulfillment (they belong on Cancel, RTO and Return
-    fulfillments, but a trail is money wherever it sits)."""
-    fulfillments = fulfillments_of(order)
-    if not any("quote_trail" in f.tags for f in fulfillments):
-        return ()
-    return _read_trail(fulfillments)
-
-
-def _line_values(order: dict[str, Any]) -> dict[tuple[str, str], Decimal] | None:
-    """(title_type, item_id) → Σ breakup price; ``None`` when an amount is not a number."""
-    out: dict[tuple[str, str], Decimal] = {}
-    for _, line in items_of(order, "quote", "breakup"):
-        value = numeric(get(line, "price", "value"))
-        if value is None:
-            return None
-        key = (str(line.get("@ondc/org/title_type")), str(line.get("@ondc/org/item_id")))
-        out[key] = out.get(key, Decimal(0)) + value
-    return out
-
-
 def _is_subscriber_id(value: Any) -> bool:
     """A registry subscriber id (may carry a path); a scheme or whitespace makes it a URL or a
     name (CTX-ID-001's reading)."""
@@ -379,21 +424,8 @@ def _is_subscriber_id(value: Any) -> bool:
         and re.search(r"\s", value) is None
 
 
-@lru_cache(maxsize=4096)
-def _parsed(text: str) -> datetime | None:
-    return parse_timestamp(text)
-
-
-def _instant(value: Any) -> datetime | None:
-    """:func:`parse_timestamp`, remembered by value: a flow repeats the same few timestamps
-    (the message's own, each state's updated_at) in every report and several rules compare
-    them.  Keyed by the string's value and bounded, so nothing depends on a payload object."""
-    return _parsed(value) if isinstance(value, str) else None
-
-
 def _before_or_same(a: Any, b: Any) -> bool | None:
-    """``a <= b`` as times; ``None`` unless both are timestamps."""
-    ta, tb = _instant(a), _instant(b)
+    ta, tb = parse_timestamp(a), parse_timestamp(b)
     if ta is None or tb is None:
         return None
     return ta <= tb
@@ -463,7 +495,7 @@ def _initiator(group: TagGroup) -> Any:
 
 def _new_cancels(ctx: CheckContext) -> list[Fulfillment]:
     """Cancel fulfillments of this message whose id no earlier seller message carried."""
-    cancels = [f for f in fulfillments_of(order_of(ctx.payload)) if f.type == "Cancel"]
+    cancels = [f for f in report_of(ctx.payload).fulfillments if f.type == "Cancel"]
     if not cancels:
         return cancels
     seen = _reported_ids(ctx)
@@ -559,7 +591,7 @@ def cancel_names_known_fulfillment(ctx: CheckContext) -> Iterator[Violation]:
     previous = _previous_order(ctx)
     if previous is None or not isinstance(named, str):
         return
-    known = str_values(f.id for f in fulfillments_of(previous[1]))
+    known = str_values(f.id for f in previous[1].fulfillments)
     if known and named not in known:
         yield Violation(json_path("message", "descriptor", "short_desc"),
                         f"fulfillment {named!r} is not in the order (as of "
@@ -607,7 +639,7 @@ def cancel_open_order(ctx: CheckContext) -> Iterator[Violation]:
     previous = _previous_order(ctx)
     if previous is None:
         return
-    state = previous[1].get("state")
+    state = previous[1].order.get("state")
     if state in (CANCELLED, "Completed"):
         yield Violation(json_path("message", "order_id"),
                         f"the order is already {state} (as of {previous[0].action})",
@@ -625,8 +657,9 @@ def cancel_open_order(ctx: CheckContext) -> Iterator[Violation]:
 def on_cancel_state(ctx: CheckContext) -> Iterator[Violation]:
     """on_cancel confirms a cancellation; an order left Accepted is neither cancelled nor
     refused (a refusal is an error, not an on_cancel)."""
-    order = order_of(ctx.payload)
-    if sum(1 for f in fulfillments_of(order) if f.forward) > 1:
+    report = report_of(ctx.payload)
+    order = report.order
+    if sum(1 for f in report.fulfillments if f.forward) > 1:
         return
     if order and order.get("state") != CANCELLED:
         yield Violation(_order_path("state"), "on_cancel's order is not Cancelled",
@@ -672,7 +705,7 @@ def canceller_is_subscriber(ctx: CheckContext) -> Iterator[Violation]:
         yield Violation(_order_path("cancellation", "cancelled_by"),
                         "cancelled_by is not a subscriber id", expected="e.g. sellerNP.com",
                         actual=by)
-    for fulfillment in fulfillments_of(order):
+    for fulfillment in report_of(ctx.payload).fulfillments:
         for group in fulfillment.groups("cancel_request"):
             value = _initiator(group)
             code = "initiated_by" if "initiated_by" in group.values else "cancelled_by"
@@ -720,13 +753,13 @@ def seller_cancel_reason(ctx: CheckContext) -> Iterator[Violation]:
 def on_cancel_fulfillment_states(ctx: CheckContext) -> Iterator[Violation]:
     """A cancelled order with a fulfillment still Out-for-delivery is still being delivered."""
     allowed = frozenset({CANCELLED, *RTO})
-    order = order_of(ctx.payload)
-    if order.get("state") != CANCELLED:
+    report = report_of(ctx.payload)
+    if report.order.get("state") != CANCELLED:
         return
-    for fulfillment in fulfillments_of(order):
+    for fulfillment in report.fulfillments:
         code = fulfillment.state
         if fulfillment.type != "Return" and code is not None and code not in allowed:
-            yield Violation(_f_path(fulfillment.index, "state", "descriptor", "code"),
+            yield Violation(fulfillment.path("state", "descriptor", "code"),
                             f"fulfillment {fulfillment.id!r} is {code} in a cancelled "
                             "order", expected=sorted(allowed), actual=code)
 
@@ -739,7 +772,7 @@ def on_cancel_fulfillment_states(ctx: CheckContext) -> Iterator[Violation]:
       actions=list(AFTER_CONFIRM), domains=RETAIL)
 def trail_complete(ctx: CheckContext) -> Iterator[Violation]:
     """A trail entry without its line or amount cannot be reconciled."""
-    for entry in trail_entries(order_of(ctx.payload)):
+    for entry in report_of(ctx.payload).trail:
         missing = [c for c in ("type", "id", "currency", "value")
                    if not isinstance(entry.group.value(c), str)
                    or not entry.group.value(c).strip()]
@@ -755,7 +788,7 @@ def trail_complete(ctx: CheckContext) -> Iterator[Violation]:
       f"{_BUILD} Price", actions=list(AFTER_CONFIRM), domains=RETAIL)
 def trail_amounts(ctx: CheckContext) -> Iterator[Violation]:
     """The refund is computed from these values."""
-    for entry in trail_entries(order_of(ctx.payload)):
+    for entry in report_of(ctx.payload).trail:
         value, currency = entry.group.value("value"), entry.group.value("currency")
         if value is not MISSING and entry.amount is None:
             yield Violation(entry.group.path("value"), "quote_trail value is not a number",
@@ -770,7 +803,7 @@ def trail_amounts(ctx: CheckContext) -> Iterator[Violation]:
       "order.quote.breakup[].title_type)", actions=list(AFTER_CONFIRM), domains=RETAIL)
 def trail_type(ctx: CheckContext) -> Iterator[Violation]:
     """The type names the breakup line the trail adjusts."""
-    for entry in trail_entries(order_of(ctx.payload)):
+    for entry in report_of(ctx.payload).trail:
         value = entry.group.value("type")
         if value is not MISSING and not member(value, TITLE_TYPES):
             yield Violation(entry.group.path("type"), "quote_trail type is not a title_type",
@@ -784,16 +817,18 @@ def trail_type(ctx: CheckContext) -> Iterator[Violation]:
       domains=RETAIL)
 def trail_refers(ctx: CheckContext) -> Iterator[Violation]:
     """A trail for an unknown line adjusts nothing the buyer bought."""
-    order = order_of(ctx.payload)
-    entries = trail_entries(order)
+    report = report_of(ctx.payload)
+    entries = report.trail
     if not entries:
         return
+    order = report.order
     known = {i["id"] for _, i in items_of(order, "items") if isinstance(i.get("id"), str)}
-    known |= str_values(f.id for f in fulfillments_of(order))
+    known |= str_values(f.id for f in report.fulfillments)
     known |= {o["id"] for _, o in items_of(order, "offers") if isinstance(o.get("id"), str)}
-    confirmed = _confirmed(ctx) or {}
-    known |= str_values(line.get("@ondc/org/item_id") for quote in (order, confirmed)
-                        for _, line in items_of(quote, "quote", "breakup"))
+    known |= report.breakup_ids
+    confirmed = _confirmed(ctx)
+    if confirmed is not None:
+        known |= confirmed.breakup_ids
     if not known:
         return
     for entry in entries:
@@ -811,7 +846,7 @@ def trail_refers(ctx: CheckContext) -> Iterator[Violation]:
 def trail_items_refund(ctx: CheckContext) -> Iterator[Violation]:
     """Cancelling or returning an item never makes it dearer; a positive item trail charges the
     buyer for what was taken away."""
-    for entry in trail_entries(order_of(ctx.payload)):
+    for entry in report_of(ctx.payload).trail:
         if entry.group.value("type") == "item" and entry.amount is not None and entry.amount > 0:
             yield Violation(entry.group.path("value"), "quote_trail raises an item's price",
                             expected="<= 0", actual=entry.group.value("value"))
@@ -824,12 +859,12 @@ def trail_items_refund(ctx: CheckContext) -> Iterator[Violation]:
 def trail_explains_lines(ctx: CheckContext) -> Iterator[Violation]:
     """A trail on a line that did not change (or changed by another amount) is a refund the
     quote does not show."""
-    order = order_of(ctx.payload)
-    entries = trail_entries(order)
+    report = report_of(ctx.payload)
+    entries = report.trail
     confirmed = _confirmed(ctx) if entries else None
     if confirmed is None:
         return
-    before, now = _line_values(confirmed), _line_values(order)
+    before, now = confirmed.line_values, report.line_values
     if before is None or now is None:
         return
     moved: dict[tuple[str, str], Decimal] = {}
@@ -865,34 +900,6 @@ def total_not_negative(ctx: CheckContext) -> Iterator[Violation]:
 
 # --- refunds ----------------------------------------------------------------------------------
 
-def _settlement_details(payload: Any) -> list[Any] | None:
-    details = get(order_of(payload), "payment", "@ondc/org/settlement_details")
-    return details if isinstance(details, list) and details else None
-
-
-@shared
-def _read_settlements(details: list[Any]) -> tuple[tuple[int, dict[str, Any]], ...]:
-    return tuple((i, s) for i, s in enumerate(details) if isinstance(s, dict))
-
-
-@shared
-def _read_refunds(details: list[Any]) -> tuple[tuple[int, dict[str, Any]], ...]:
-    return tuple((i, s) for i, s in _read_settlements(details)
-                 if s.get("settlement_phase") == "refund")
-
-
-def _settlements(payload: Any) -> tuple[tuple[int, dict[str, Any]], ...]:
-    """(index, entry) of the order's ``payment['@ondc/org/settlement_details']`` objects."""
-    details = _settlement_details(payload)
-    return () if details is None else _read_settlements(details)
-
-
-def _refunds(payload: Any) -> tuple[tuple[int, dict[str, Any]], ...]:
-    """The settlement entries of phase ``refund``."""
-    details = _settlement_details(payload)
-    return () if details is None else _read_refunds(details)
-
-
 def _settlement_path(index: int, *parts: str) -> str:
     return _order_path("payment", "@ondc/org/settlement_details", index, *parts)
 
@@ -907,23 +914,19 @@ _REFUND_ACTIONS: Final = ("update", "on_update", "on_cancel", "on_status")
       domains=RETAIL)
 def refunds_within_paid(ctx: CheckContext) -> Iterator[Violation]:
     """Counted once per (amount, timestamp), since on_update repeats earlier refunds."""
-    refunds = _refunds(ctx.payload)
-    confirmed = _confirmed(ctx)
-    if not refunds or confirmed is None:
+    refunds = report_of(ctx.payload).refunds
+    confirmed = _confirmed(ctx) if refunds else None
+    if confirmed is None:
         return
-    paid = numeric(get(confirmed, "payment", "params", "amount"))
+    paid = numeric(get(confirmed.order, "payment", "params", "amount"))
     if paid is None:
-        paid = numeric(get(confirmed, "quote", "price", "value"))
+        paid = numeric(get(confirmed.order, "quote", "price", "value"))
     if paid is None:
         return
     seen: dict[tuple[str, str], Decimal] = {}
     for message in [*ctx.earlier, ctx.message]:
-        if message.action not in _REFUND_ACTIONS:
-            continue
-        for _, refund in _refunds(message.payload):
-            amount = numeric(refund.get("settlement_amount"))
-            if amount is not None:
-                seen[(amount_text(amount), str(refund.get("settlement_timestamp")))] = amount
+        if message.action in _REFUND_ACTIONS:
+            seen.update(report_of(message.payload).refund_amounts)
     total = sum(seen.values(), Decimal(0))
     if total - paid > TOLERANCE:
         index = refunds[-1][0]
@@ -944,10 +947,10 @@ def refund_matches_trail(ctx: CheckContext) -> Iterator[Violation]:
     order = order_of(ctx.payload)
     named = get(order, "fulfillments", 0, "id")
     previous = _previous_order(ctx)
-    refunds = _refunds(ctx.payload)
+    refunds = report_of(ctx.payload).refunds
     if previous is None or not isinstance(named, str) or not refunds:
         return
-    target = next((f for f in fulfillments_of(previous[1]) if f.id == named), None)
+    target = next((f for f in previous[1].fulfillments if f.id == named), None)
     if target is None:
         return
     amounts = [numeric(g.value("value")) for g in target.groups("quote_trail")]
@@ -969,7 +972,7 @@ def refund_matches_trail(ctx: CheckContext) -> Iterator[Violation]:
       "update PAYMENT_ONDC_ORG_SETTLEMENT_DETAILS_*", actions=_REFUND_ACTIONS, domains=RETAIL)
 def refund_entry_complete(ctx: CheckContext) -> Iterator[Violation]:
     """The settlement trail is what reconciliation (RSF) matches money movements against."""
-    for index, refund in _refunds(ctx.payload):
+    for index, refund in report_of(ctx.payload).refunds:
         if refund.get("settlement_counterparty") != "buyer":
             yield Violation(_settlement_path(index, "settlement_counterparty"),
                             "a refund is not paid to the buyer", expected="buyer",
@@ -986,7 +989,7 @@ def refund_entry_complete(ctx: CheckContext) -> Iterator[Violation]:
       actions=_REFUND_ACTIONS, domains=RETAIL)
 def settlement_type(ctx: CheckContext) -> Iterator[Violation]:
     """The rail the money moves on; an unknown one cannot be paid out."""
-    for index, entry in _settlements(ctx.payload):
+    for index, entry in report_of(ctx.payload).settlements:
         value = entry.get("settlement_type", MISSING)
         if value is not MISSING and not member(value, SETTLEMENT_TYPES):
             yield Violation(_settlement_path(index, "settlement_type"),
@@ -1001,7 +1004,7 @@ def settlement_type(ctx: CheckContext) -> Iterator[Violation]:
       actions=_REFUND_ACTIONS, domains=RETAIL)
 def refund_amount_and_time(ctx: CheckContext) -> Iterator[Violation]:
     """A refund dated in the future, or of no computable amount, has not happened."""
-    for index, refund in _refunds(ctx.payload):
+    for index, refund in report_of(ctx.payload).refunds:
         if "settlement_amount" in refund:
             amount = numeric(refund["settlement_amount"])
             if amount is None or amount <= 0:
@@ -1012,7 +1015,7 @@ def refund_amount_and_time(ctx: CheckContext) -> Iterator[Violation]:
         if "settlement_timestamp" in refund:
             stamp = refund["settlement_timestamp"]
             order = _before_or_same(stamp, ctx.message.timestamp)
-            if _instant(stamp) is None or order is False:
+            if parse_timestamp(stamp) is None or order is False:
                 yield Violation(_settlement_path(index, "settlement_timestamp"),
                                 "refund timestamp is not an RFC 3339 time at or before the "
                                 "message", expected=f"<= {ctx.message.timestamp}", actual=stamp)
@@ -1025,12 +1028,13 @@ def refund_amount_and_time(ctx: CheckContext) -> Iterator[Violation]:
       "update_settelment_cancel", actions=["update"], domains=RETAIL)
 def refund_names_fulfillment(ctx: CheckContext) -> Iterator[Violation]:
     """A refund is for a cancellation or a return; naming the delivery explains nothing."""
-    if get(ctx.payload, "message", "update_target") != "payment" or not _refunds(ctx.payload):
+    if get(ctx.payload, "message", "update_target") != "payment" or not report_of(
+            ctx.payload).refunds:
         return
     previous = _previous_order(ctx)
     if previous is None:
         return
-    refundable = {f.id: f.type for f in fulfillments_of(previous[1]) if isinstance(f.id, str)}
+    refundable = {f.id: f.type for f in previous[1].fulfillments if isinstance(f.id, str)}
     named = get(order_of(ctx.payload), "fulfillments", 0, "id")
     if not member(named, {k for k, v in refundable.items() if member(v, POST_ORDER_TYPES)}):
         yield Violation(_order_path("fulfillments", 0, "id"),
@@ -1042,10 +1046,10 @@ def refund_names_fulfillment(ctx: CheckContext) -> Iterator[Violation]:
 
 # --- RTO --------------------------------------------------------------------------------------
 
-def _rto_and_source(order: dict[str, Any]) -> Iterator[tuple[Fulfillment, Fulfillment]]:
+def _rto_and_source(report: Report) -> Iterator[tuple[Fulfillment, Fulfillment]]:
     """(RTO fulfillment, the forward fulfillment it returns from): the last one whose
     cancel_request names it as rto_id, else the order's only forward fulfillment."""
-    fulfillments = fulfillments_of(order)
+    fulfillments = report.fulfillments
     rtos = [f for f in fulfillments if f.type == "RTO"]
     if not rtos:
         return
@@ -1068,7 +1072,7 @@ def _rto_and_source(order: dict[str, Any]) -> Iterator[tuple[Fulfillment, Fulfil
       domains=RETAIL)
 def rto_id_refers(ctx: CheckContext) -> Iterator[Violation]:
     """The link from the cancelled delivery to its return trip."""
-    fulfillments = fulfillments_of(order_of(ctx.payload))
+    fulfillments = report_of(ctx.payload).fulfillments
     rtos: set[str] | None = None
     for fulfillment in fulfillments:
         for group in fulfillment.groups("cancel_request"):
@@ -1088,10 +1092,10 @@ def rto_id_refers(ctx: CheckContext) -> Iterator[Violation]:
       actions=list(AFTER_CONFIRM), domains=RETAIL)
 def rto_after_cancel(ctx: CheckContext) -> Iterator[Violation]:
     """Goods cannot be on their way back while the delivery is still on."""
-    for rto, source in _rto_and_source(order_of(ctx.payload)):
+    for rto, source in _rto_and_source(report_of(ctx.payload)):
         code = source.state
         if code is not None and code != CANCELLED:
-            yield Violation(_f_path(rto.index, "state", "descriptor", "code"),
+            yield Violation(rto.path("state", "descriptor", "code"),
                             f"RTO while forward fulfillment {source.id!r} is {code}",
                             expected=f"{source.id} Cancelled", actual=code)
 
@@ -1101,7 +1105,7 @@ def rto_after_cancel(ctx: CheckContext) -> Iterator[Violation]:
       "to cancellation)", actions=list(AFTER_CONFIRM), domains=RETAIL)
 def precancel_state(ctx: CheckContext) -> Iterator[Violation]:
     """The pre-cancel state decides which cancellation term (fee) applies."""
-    for fulfillment in fulfillments_of(order_of(ctx.payload)):
+    for fulfillment in report_of(ctx.payload).fulfillments:
         fid = fulfillment.id
         for group in fulfillment.groups("precancel_state"):
             value = group.value("fulfillment_state")
@@ -1119,12 +1123,12 @@ def precancel_state(ctx: CheckContext) -> Iterator[Violation]:
       "on_cancel.yaml [^4]", actions=list(AFTER_CONFIRM), domains=RETAIL)
 def precancel_time(ctx: CheckContext) -> Iterator[Violation]:
     """When the fulfillment reached its pre-cancel state; it cannot postdate the cancel."""
-    for fulfillment in fulfillments_of(order_of(ctx.payload)):
+    for fulfillment in report_of(ctx.payload).fulfillments:
         for group in fulfillment.groups("precancel_state"):
             value = group.value("updated_at")
             if value is MISSING:
                 continue
-            if _instant(value) is None or _before_or_same(
+            if parse_timestamp(value) is None or _before_or_same(
                     value, ctx.message.timestamp) is False:
                 yield Violation(group.path("updated_at"), "precancel updated_at is not a time "
                                 "at or before the message", expected=f"<= "
@@ -1145,8 +1149,8 @@ def cancel_request_tag(ctx: CheckContext) -> Iterator[Violation]:
     """Why and by whom each cancellation was made; a part cancel has no other record of it.  A
     full cancel may state it in order.cancellation alone (the 1.2.0 object for a cancelled
     order: cancelled_by, reason.id; the 1.2.5 rule sets check the tag only where present)."""
-    order = order_of(ctx.payload)
-    fulfillments = fulfillments_of(order)
+    report = report_of(ctx.payload)
+    order, fulfillments = report.order, report.fulfillments
     # a bare {id, type} names the cancellation (refund notices), not records it
     cancels = [f for f in fulfillments if f.type == "Cancel" and "state" in f.data]
     if not cancels:
@@ -1164,7 +1168,7 @@ def cancel_request_tag(ctx: CheckContext) -> Iterator[Violation]:
         if not groups and stated:
             continue
         if not groups:
-            yield Violation(_f_path(fulfillment.index, "tags"), f"Cancel fulfillment "
+            yield Violation(fulfillment.path("tags"), f"Cancel fulfillment "
                             f"{fulfillment.id!r}: no cancel_request records the "
                             "cancellation", expected="cancel_request {reason_id, initiated_by}",
                             actual=None)
@@ -1183,10 +1187,10 @@ def part_cancel_when_pending(ctx: CheckContext) -> Iterator[Violation]:
     """Once packed, the goods exist; cancelling a part then is a return or an RTO."""
     if not _new_cancels(ctx):
         return
-    for fulfillment in fulfillments_of(order_of(ctx.payload)):
+    for fulfillment in report_of(ctx.payload).fulfillments:
         code = fulfillment.state
         if fulfillment.forward and code is not None and code not in ("Pending", CANCELLED):
-            yield Violation(_f_path(fulfillment.index, "state", "descriptor", "code"),
+            yield Violation(fulfillment.path("state", "descriptor", "code"),
                             f"part cancel while {fulfillment.id!r} is {code}",
                             expected="Pending", actual=code)
 
@@ -1204,8 +1208,8 @@ def trail_per_cancelled_item(ctx: CheckContext) -> Iterator[Violation]:
     if confirmed is None:
         return
     order = order_of(ctx.payload)
-    priced = {str(line.get("@ondc/org/item_id")) for _, line in items_of(confirmed, "quote",
-                                                                          "breakup")
+    priced = {str(line.get("@ondc/org/item_id"))
+              for _, line in items_of(confirmed.order, "quote", "breakup")
               if line.get("@ondc/org/title_type") == "item"
               and (numeric(get(line, "price", "value")) or 0) != 0}
     for fulfillment in cancels:
@@ -1216,7 +1220,7 @@ def trail_per_cancelled_item(ctx: CheckContext) -> Iterator[Violation]:
                         and (_item_count(i) or 0) > 0})
         for item_id in moved:
             if item_id in priced and item_id not in trailed:
-                yield Violation(_f_path(fulfillment.index, "tags"), f"item {item_id!r} was "
+                yield Violation(fulfillment.path("tags"), f"item {item_id!r} was "
                                 f"cancelled on {fulfillment.id!r} without a quote_trail entry",
                                 expected=f"quote_trail {{type: item, id: {item_id}}}",
                                 actual=sorted(str(t) for t in trailed))
@@ -1254,14 +1258,15 @@ def update_target(ctx: CheckContext) -> Iterator[Violation]:
       "fulfillment updates)", actions=["update"], domains=RETAIL)
 def update_has_content(ctx: CheckContext) -> Iterator[Violation]:
     """An update that announces a return and carries none is a no-op the seller must refuse."""
-    order = order_of(ctx.payload)
+    report = report_of(ctx.payload)
+    order = report.order
     checks = {
         "item": (any(f.groups("return_request") or f.type == "Return"
-                     for f in fulfillments_of(order)), "fulfillments",
+                     for f in report.fulfillments), "fulfillments",
                  "a Return fulfillment with a return_request tag"),
-        "payment": (bool(_settlements(ctx.payload)), "payment",
+        "payment": (bool(report.settlements), "payment",
                     "payment['@ondc/org/settlement_details']"),
-        "fulfillment": (bool(fulfillments_of(order)), "fulfillments", "order.fulfillments"),
+        "fulfillment": (bool(report.fulfillments), "fulfillments", "order.fulfillments"),
     }
     for target in _targets(ctx):
         if target in checks and not checks[target][0]:
@@ -1279,13 +1284,13 @@ def update_known_fulfillments(ctx: CheckContext) -> Iterator[Violation]:
     previous = _previous_order(ctx)
     if previous is None:
         return
-    known = str_values(f.id for f in fulfillments_of(previous[1]))
-    for fulfillment in fulfillments_of(order_of(ctx.payload)):
+    known = str_values(f.id for f in previous[1].fulfillments)
+    for fulfillment in report_of(ctx.payload).fulfillments:
         fid = fulfillment.id
         if fulfillment.type == "Return" or fulfillment.groups("return_request"):
             continue
         if isinstance(fid, str) and fid not in known:
-            yield Violation(_f_path(fulfillment.index, "id"),
+            yield Violation(fulfillment.path("id"),
                             f"fulfillment {fid!r} is not in the order", expected=sorted(known),
                             actual=fid)
 
@@ -1306,12 +1311,12 @@ def address_before_pickup(ctx: CheckContext) -> Iterator[Violation]:
     if "fulfillment" not in _targets(ctx):
         return
     last = _last_states(ctx)
-    for fulfillment in fulfillments_of(order_of(ctx.payload)):
+    for fulfillment in report_of(ctx.payload).fulfillments:
         fid = fulfillment.id
         if not _address_change(fulfillment.data) or not isinstance(fid, str) or fid not in last:
             continue
         if last[fid] not in BEFORE_PICKUP:
-            yield Violation(_f_path(fulfillment.index, "end"), f"fulfillment {fid!r} is already "
+            yield Violation(fulfillment.path("end"), f"fulfillment {fid!r} is already "
                             f"{last[fid]}: too late to change where it goes",
                             expected=sorted(BEFORE_PICKUP), actual=last[fid])
 
@@ -1322,10 +1327,10 @@ def address_before_pickup(ctx: CheckContext) -> Iterator[Violation]:
       actions=["update", "on_update"], domains=RETAIL)
 def instructions_content_type(ctx: CheckContext) -> Iterator[Violation]:
     """The buyer app renders the instructions by this type."""
-    for fulfillment in fulfillments_of(order_of(ctx.payload)):
+    for fulfillment in report_of(ctx.payload).fulfillments:
         value = get(fulfillment.data, "end", "instructions", "additional_desc", "content_type")
         if value is not MISSING and not member(value, CONTENT_TYPES):
-            yield Violation(_f_path(fulfillment.index, "end", "instructions", "additional_desc",
+            yield Violation(fulfillment.path("end", "instructions", "additional_desc",
                                     "content_type"), "unknown instructions content type",
                             expected=sorted(CONTENT_TYPES), actual=value)
 
@@ -1339,8 +1344,8 @@ def update_state_legal(ctx: CheckContext) -> Iterator[Violation]:
     previous = _previous_order(ctx)
     if previous is None:
         return
-    known = {f.id: f for f in fulfillments_of(previous[1]) if isinstance(f.id, str)}
-    for fulfillment in fulfillments_of(order_of(ctx.payload)):
+    known = {f.id: f for f in previous[1].fulfillments if isinstance(f.id, str)}
+    for fulfillment in report_of(ctx.payload).fulfillments:
         fid = fulfillment.id
         before = known.get(fid) if isinstance(fid, str) else None
         for group in fulfillment.groups("update_state"):
@@ -1365,7 +1370,7 @@ def update_state_legal(ctx: CheckContext) -> Iterator[Violation]:
       "TAGS_UPDATE_FULFILLMENT_TIME", actions=["update", "on_update"], domains=RETAIL)
 def fulfillment_time_tag(ctx: CheckContext) -> Iterator[Violation]:
     """The buyer app's own pickup and delivery times; settlement windows run from them."""
-    for fulfillment in fulfillments_of(order_of(ctx.payload)):
+    for fulfillment in report_of(ctx.payload).fulfillments:
         for group in fulfillment.groups("update_fulfillment_time"):
             state = group.value("state")
             if state is not MISSING and state not in ("Order-picked-up", "Order-delivered"):
@@ -1374,18 +1379,13 @@ def fulfillment_time_tag(ctx: CheckContext) -> Iterator[Violation]:
                                 expected=["Order-picked-up", "Order-delivered"], actual=state)
             for code in ("timestamp", "start_time", "end_time"):
                 value = group.value(code)
-                if value is not MISSING and _instant(value) is None:
+                if value is not MISSING and parse_timestamp(value) is None:
                     yield Violation(group.path(code), f"update_fulfillment_time {code} is not "
                                     "an RFC 3339 time", expected="2023-11-17T09:30:00.000Z",
                                     actual=value)
 
 
 # --- returns ----------------------------------------------------------------------------------
-
-def _return_groups(order: dict[str, Any]) -> tuple[TagGroup, ...]:
-    """Every return_request tag group of the order's fulfillments."""
-    return tuple(group for f in fulfillments_of(order) for group in f.groups("return_request"))
-
 
 _RETURN_ACTIONS: Final = ("update", "on_update", "on_status")
 
@@ -1405,7 +1405,7 @@ def _asks_return(payload: Any) -> bool:
       actions=["update"], domains=RETAIL)
 def return_request_complete(ctx: CheckContext) -> Iterator[Violation]:
     """The seller approves or rejects on these; without them the return cannot be judged."""
-    for group in _return_groups(order_of(ctx.payload)):
+    for group in report_of(ctx.payload).returns:
         missing = [c for c in RETURN_REQUEST_REQUIRED if not (
             isinstance(group.value(c), str) and group.value(c).strip())]
         if missing:
@@ -1420,7 +1420,7 @@ def return_request_complete(ctx: CheckContext) -> Iterator[Violation]:
       "ttl_reverseqc, initiated_by, replace)", actions=_RETURN_ACTIONS, domains=RETAIL)
 def return_request_codes(ctx: CheckContext) -> Iterator[Violation]:
     """A misspelt code (``itemid``) is a field the seller never reads."""
-    for group in _return_groups(order_of(ctx.payload)):
+    for group in report_of(ctx.payload).returns:
         for code in group.values:
             if code not in RETURN_REQUEST_CODES:
                 yield Violation(group.path(code), f"unknown return_request code {code!r}",
@@ -1436,11 +1436,12 @@ def return_request_codes(ctx: CheckContext) -> Iterator[Violation]:
       "error_codes (30005 invalid return request)", actions=_RETURN_ACTIONS, domains=RETAIL)
 def return_item_known(ctx: CheckContext) -> Iterator[Violation]:
     """A return of something never bought."""
-    groups = _return_groups(order_of(ctx.payload))
+    groups = report_of(ctx.payload).returns
     confirmed = _confirmed(ctx) if groups else None
     if confirmed is None:
         return
-    items = {i["id"] for _, i in items_of(confirmed, "items") if isinstance(i.get("id"), str)}
+    items = {i["id"] for _, i in items_of(confirmed.order, "items")
+             if isinstance(i.get("id"), str)}
     for group in groups:
         value = group.value("item_id")
         if isinstance(value, str) and items and value not in items:
@@ -1454,11 +1455,11 @@ def return_item_known(ctx: CheckContext) -> Iterator[Violation]:
       "error_codes (30005 invalid return request)", actions=_RETURN_ACTIONS, domains=RETAIL)
 def return_quantity(ctx: CheckContext) -> Iterator[Violation]:
     """Returning 3 of 2 refunds a unit that was never paid for."""
-    groups = _return_groups(order_of(ctx.payload))
+    groups = report_of(ctx.payload).returns
     if not groups:
         return
     confirmed = _confirmed(ctx)
-    counts = _counts(confirmed) if confirmed is not None else Counter()
+    counts = _counts(confirmed.order) if confirmed is not None else Counter()
     for group in groups:
         raw = group.value("item_quantity")
         if raw is MISSING:
@@ -1479,7 +1480,7 @@ def return_quantity(ctx: CheckContext) -> Iterator[Violation]:
       domains=RETAIL)
 def return_reason_code(ctx: CheckContext) -> Iterator[Violation]:
     """Return reasons are coded so that cost attribution can be automated."""
-    for group in _return_groups(order_of(ctx.payload)):
+    for group in report_of(ctx.payload).returns:
         value = group.value("reason_id")
         if value is not MISSING and not (isinstance(value, str) and _THREE_DIGITS.match(value)):
             yield Violation(group.path("reason_id"), "return reason is not a three-digit code",
@@ -1493,7 +1494,7 @@ def return_reason_code(ctx: CheckContext) -> Iterator[Violation]:
 def return_ttls(ctx: CheckContext) -> Iterator[Violation]:
     """The seller's deadlines to approve and to do reverse QC.  The validator's narrower
     patterns (PT…H, P…D) are not imposed: PT30M is a valid deadline."""
-    for group in _return_groups(order_of(ctx.payload)):
+    for group in report_of(ctx.payload).returns:
         for code in ("ttl_approval", "ttl_reverseqc"):
             value = group.value(code)
             if value is not MISSING and not is_duration(value):
@@ -1507,7 +1508,7 @@ def return_ttls(ctx: CheckContext) -> Iterator[Violation]:
       actions=_RETURN_ACTIONS, domains=RETAIL)
 def return_images(ctx: CheckContext) -> Iterator[Violation]:
     """The seller judges the return on these pictures."""
-    for group in _return_groups(order_of(ctx.payload)):
+    for group in report_of(ctx.payload).returns:
         value = group.value("images")
         if not isinstance(value, str) or not value.strip():
             continue
@@ -1523,12 +1524,12 @@ def return_images(ctx: CheckContext) -> Iterator[Violation]:
       actions=["update"], domains=RETAIL)
 def return_after_delivery(ctx: CheckContext) -> Iterator[Violation]:
     """Before delivery the buyer cancels; there is nothing to return."""
-    if not _asks_return(ctx.payload) or not _return_groups(order_of(ctx.payload)):
+    if not _asks_return(ctx.payload) or not report_of(ctx.payload).returns:
         return
     previous = _previous_order(ctx)
     if previous is None:
         return
-    state = _forward_state(previous[1])
+    state = previous[1].forward_state
     if state is not None and state != "Order-delivered":
         yield Violation(_order_path("fulfillments"), f"return requested while the order is "
                         f"{state} (as of {previous[0].action})", expected="Order-delivered",
@@ -1545,9 +1546,9 @@ def return_id_unique(ctx: CheckContext) -> Iterator[Violation]:
     used: set[str] = set()
     for message in ctx.earlier:
         if message.action == "update" and _asks_return(message.payload):
-            used.update(g.value("id") for g in _return_groups(order_of(message.payload))
+            used.update(g.value("id") for g in report_of(message.payload).returns
                         if isinstance(g.value("id"), str))
-    for group in _return_groups(order_of(ctx.payload)):
+    for group in report_of(ctx.payload).returns:
         value = group.value("id")
         if isinstance(value, str) and value in used:
             yield Violation(group.path("id"), f"return id {value!r} was used by an earlier "
@@ -1561,18 +1562,18 @@ def return_id_unique(ctx: CheckContext) -> Iterator[Violation]:
       actions=["on_update", "on_status", "on_cancel"], domains=RETAIL)
 def return_fulfillment_request(ctx: CheckContext) -> Iterator[Violation]:
     """The buyer app matches the seller's return updates to its requests by this id."""
-    for fulfillment in fulfillments_of(order_of(ctx.payload)):
+    for fulfillment in report_of(ctx.payload).fulfillments:
         if fulfillment.type != "Return":
             continue
         groups = fulfillment.groups("return_request")
         if not groups:
-            yield Violation(_f_path(fulfillment.index, "tags"), f"Return fulfillment "
+            yield Violation(fulfillment.path("tags"), f"Return fulfillment "
                             f"{fulfillment.id!r} has no return_request tag",
                             expected="return_request", actual=None)
             continue
         rid = groups[0].value("id")
         if isinstance(rid, str) and rid and fulfillment.id != rid:
-            yield Violation(_f_path(fulfillment.index, "id"),
+            yield Violation(fulfillment.path("id"),
                             "Return fulfillment id is not its request's", expected=rid,
                             actual=fulfillment.id)
 
@@ -1584,13 +1585,13 @@ def return_fulfillment_request(ctx: CheckContext) -> Iterator[Violation]:
       actions=["on_update", "on_status"], domains=RETAIL)
 def return_refusal_reason(ctx: CheckContext) -> Iterator[Violation]:
     """A rejected return without a reason is the start of a grievance (IGM)."""
-    for fulfillment in fulfillments_of(order_of(ctx.payload)):
+    for fulfillment in report_of(ctx.payload).fulfillments:
         code = fulfillment.state
         if fulfillment.type != "Return" or code not in ("Return_Rejected", "Return_Failed"):
             continue
         reason = get(fulfillment.data, "state", "descriptor", "short_desc")
         if not (isinstance(reason, str) and reason.strip()):
-            yield Violation(_f_path(fulfillment.index, "state", "descriptor", "short_desc"),
+            yield Violation(fulfillment.path("state", "descriptor", "short_desc"),
                             f"{code} without a reason", expected="a reason code",
                             actual=None if reason is MISSING else reason)
 
@@ -1602,7 +1603,7 @@ def return_refusal_reason(ctx: CheckContext) -> Iterator[Violation]:
       domains=RETAIL)
 def return_pickup_at_buyer(ctx: CheckContext) -> Iterator[Violation]:
     """The courier is sent to this address."""
-    fulfillments = fulfillments_of(order_of(ctx.payload))
+    fulfillments = report_of(ctx.payload).fulfillments
     forward = next((f for f in fulfillments if f.forward), None)
     if forward is None:
         return
@@ -1612,7 +1613,7 @@ def return_pickup_at_buyer(ctx: CheckContext) -> Iterator[Violation]:
             continue
         there = get(fulfillment.data, "start", "location", "gps")
         if _same_place(there, delivered_to) is False:
-            yield Violation(_f_path(fulfillment.index, "start", "location", "gps"),
+            yield Violation(fulfillment.path("start", "location", "gps"),
                             "the return pickup is not at the address the order was "
                             "delivered to", expected=delivered_to, actual=there)
 
@@ -1627,13 +1628,13 @@ def _replaced(group: TagGroup) -> bool:
       "Cancelled)", actions=["on_update", "on_status"], domains=RETAIL)
 def refund_at_trigger(ctx: CheckContext) -> Iterator[Violation]:
     """The refund is owed from this moment; without a trail the buyer app cannot pay it."""
-    for fulfillment in fulfillments_of(order_of(ctx.payload)):
+    for fulfillment in report_of(ctx.payload).fulfillments:
         if fulfillment.type != "Return" or fulfillment.state not in REFUND_AT:
             continue
         if any(_replaced(g) for g in fulfillment.groups("return_request")):
             continue
         if not fulfillment.groups("quote_trail"):
-            yield Violation(_f_path(fulfillment.index, "tags"), f"{fulfillment.state} return "
+            yield Violation(fulfillment.path("tags"), f"{fulfillment.state} return "
                             f"{fulfillment.id!r} carries no quote_trail",
                             expected="quote_trail tags of the refund", actual=None)
 
@@ -1645,7 +1646,7 @@ def refund_at_trigger(ctx: CheckContext) -> Iterator[Violation]:
       actions=["on_update", "on_status"], domains=RETAIL)
 def replacement_no_refund(ctx: CheckContext) -> Iterator[Violation]:
     """The buyer gets the goods again; refunding them too pays twice."""
-    for fulfillment in fulfillments_of(order_of(ctx.payload)):
+    for fulfillment in report_of(ctx.payload).fulfillments:
         if fulfillment.type != "Return" or not any(
                 _replaced(g) for g in fulfillment.groups("return_request")):
             continue
@@ -1690,10 +1691,10 @@ _PROGRESS: Final = ("on_status", "on_update", "on_cancel")
       f"{_NOTES}/on_status [^7], [^12]", actions=_PROGRESS, domains=RETAIL)
 def pickup_before_delivery(ctx: CheckContext) -> Iterator[Violation]:
     """A parcel delivered before it was picked up is a clock or a data defect."""
-    for fulfillment in fulfillments_of(order_of(ctx.payload)):
+    for fulfillment in report_of(ctx.payload).fulfillments:
         picked, delivered = _pickup_time(fulfillment), _delivery_time(fulfillment)
         if _before_or_same(picked, delivered) is False:
-            yield Violation(_f_path(fulfillment.index, "end", "time", "timestamp"),
+            yield Violation(fulfillment.path("end", "time", "timestamp"),
                             f"delivered at {delivered}, before the pickup at {picked}",
                             expected=f">= {picked}", actual=delivered)
 
@@ -1705,11 +1706,11 @@ def times_not_future(ctx: CheckContext) -> Iterator[Violation]:
     """A reported event that has not happened yet.  (A future start.time.timestamp of an
     approved return is its planned pickup, not a report.)"""
     stamp = ctx.message.timestamp
-    for fulfillment in fulfillments_of(order_of(ctx.payload)):
+    for fulfillment in report_of(ctx.payload).fulfillments:
         for end, value in (("start", _pickup_time(fulfillment)),
                            ("end", _delivery_time(fulfillment))):
             if _before_or_same(value, stamp) is False:
-                yield Violation(_f_path(fulfillment.index, end, "time", "timestamp"),
+                yield Violation(fulfillment.path(end, "time", "timestamp"),
                                 f"{end}.time.timestamp is later than the message",
                                 expected=f"<= {stamp}", actual=value)
 
@@ -1727,11 +1728,11 @@ def _seller_handled(fulfillment: Fulfillment) -> bool:
       domains=RETAIL)
 def pickup_time_present(ctx: CheckContext) -> Iterator[Violation]:
     """Delivery SLAs and settlement (settlement_basis shipment) run from the pickup."""
-    for fulfillment in fulfillments_of(order_of(ctx.payload)):
+    for fulfillment in report_of(ctx.payload).fulfillments:
         code = fulfillment.state
         if code in PICKED_UP_OR_LATER and _seller_handled(fulfillment) and \
                 get(fulfillment.data, "start", "time", "timestamp") is MISSING:
-            yield Violation(_f_path(fulfillment.index, "start", "time", "timestamp"),
+            yield Violation(fulfillment.path("start", "time", "timestamp"),
                             f"{code} without the pickup time", expected="an RFC 3339 time",
                             actual=None)
 
@@ -1742,10 +1743,10 @@ def pickup_time_present(ctx: CheckContext) -> Iterator[Violation]:
       f"state is Order-delivered); {_R} on_status", actions=_PROGRESS, domains=RETAIL)
 def delivery_time_present(ctx: CheckContext) -> Iterator[Violation]:
     """The delivery time starts the return window and the settlement (basis delivery)."""
-    for fulfillment in fulfillments_of(order_of(ctx.payload)):
+    for fulfillment in report_of(ctx.payload).fulfillments:
         if fulfillment.state == "Order-delivered" and _seller_handled(fulfillment) and \
                 get(fulfillment.data, "end", "time", "timestamp") is MISSING:
-            yield Violation(_f_path(fulfillment.index, "end", "time", "timestamp"),
+            yield Violation(fulfillment.path("end", "time", "timestamp"),
                             "Order-delivered without the delivery time",
                             expected="an RFC 3339 time", actual=None)
 
@@ -1760,12 +1761,12 @@ def _last_state_times(ctx: CheckContext, ids: set[str]) -> dict[str, Any]:
             break
         if message.action not in SELLER_ORDER_ACTIONS:
             continue
-        for fulfillment in reversed(fulfillments_of(order_of(message.payload))):
+        for fulfillment in reversed(report_of(message.payload).fulfillments):
             fid = fulfillment.id
             if not member(fid, wanted):
                 continue
             value = get(fulfillment.data, "state", "updated_at")
-            if _instant(value) is not None:
+            if parse_timestamp(value) is not None:
                 last[fid] = value
                 wanted.discard(fid)
     return last
@@ -1776,12 +1777,17 @@ def _last_state_times(ctx: CheckContext, ids: set[str]) -> dict[str, Any]:
       actions=list(SELLER_ORDER_ACTIONS[1:]), domains=RETAIL)
 def state_time_monotonic(ctx: CheckContext) -> Iterator[Violation]:
     """An older state time means a stale report replayed over a newer one."""
-    fulfillments = fulfillments_of(order_of(ctx.payload))
-    last = _last_state_times(ctx, str_values(f.id for f in fulfillments))
-    for fulfillment in fulfillments:
-        fid, value = fulfillment.id, get(fulfillment.data, "state", "updated_at")
-        if isinstance(fid, str) and fid in last and _before_or_same(last[fid], value) is False:
-            yield Violation(_f_path(fulfillment.index, "state", "updated_at"),
+    timed = [(f, get(f.data, "state", "updated_at")) for f in report_of(ctx.payload).fulfillments
+             if isinstance(f.id, str)]
+    # only a readable time now can be earlier than one reported before
+    timed = [(f, value) for f, value in timed if parse_timestamp(value) is not None]
+    if not timed:
+        return
+    last = _last_state_times(ctx, {f.id for f, _ in timed})
+    for fulfillment, value in timed:
+        fid = fulfillment.id
+        if fid in last and _before_or_same(last[fid], value) is False:
+            yield Violation(fulfillment.path("state", "updated_at"),
                             f"state.updated_at of {fid!r} is earlier than already reported",
                             expected=f">= {last[fid]}", actual=value)
 
@@ -1791,10 +1797,10 @@ def state_time_monotonic(ctx: CheckContext) -> Iterator[Violation]:
       actions=list(SELLER_ORDER_ACTIONS[1:]), domains=RETAIL)
 def state_time_not_future(ctx: CheckContext) -> Iterator[Violation]:
     """A state reached in the future has not been reached."""
-    for fulfillment in fulfillments_of(order_of(ctx.payload)):
+    for fulfillment in report_of(ctx.payload).fulfillments:
         value = get(fulfillment.data, "state", "updated_at")
         if _before_or_same(value, ctx.message.timestamp) is False:
-            yield Violation(_f_path(fulfillment.index, "state", "updated_at"),
+            yield Violation(fulfillment.path("state", "updated_at"),
                             "state.updated_at is later than the message",
                             expected=f"<= {ctx.message.timestamp}", actual=value)
 
@@ -1806,7 +1812,7 @@ def state_time_not_future(ctx: CheckContext) -> Iterator[Violation]:
 def order_updated_monotonic(ctx: CheckContext) -> Iterator[Violation]:
     """The buyer app keeps the newest version of the order by this time."""
     value = get(order_of(ctx.payload), "updated_at")
-    if _instant(value) is None:
+    if parse_timestamp(value) is None:
         return
     path = _order_path("updated_at")
     if _before_or_same(value, ctx.message.timestamp) is False:
@@ -1814,15 +1820,15 @@ def order_updated_monotonic(ctx: CheckContext) -> Iterator[Violation]:
                         expected=f"<= {ctx.message.timestamp}", actual=value)
         return
     previous = _previous_order(ctx)
-    before = get(previous[1], "updated_at") if previous is not None else MISSING
+    before = get(previous[1].order, "updated_at") if previous is not None else MISSING
     if previous is not None and _before_or_same(before, value) is False:
         yield Violation(path, f"order.updated_at is earlier than in the {previous[0].action} "
                         "before it", expected=f">= {before}", actual=value)
 
 
-def _delivered(order: dict[str, Any]) -> bool:
-    return order.get("state") == "Completed" or any(
-        f.forward and f.state == "Order-delivered" for f in fulfillments_of(order))
+def _delivered(report: Report) -> bool:
+    return report.order.get("state") == "Completed" or any(
+        f.forward and f.state == "Order-delivered" for f in report.fulfillments)
 
 
 @rule("RET-POST-062", "A pay-on-delivery order (payment ON-FULFILLMENT) is PAID once delivered",
@@ -1831,9 +1837,9 @@ def _delivered(order: dict[str, Any]) -> bool:
       domains=RETAIL)
 def cod_paid_on_delivery(ctx: CheckContext) -> Iterator[Violation]:
     """The cash was collected at the door; NOT-PAID would have the buyer charged again."""
-    order = order_of(ctx.payload)
-    payment = get_dict(order, "payment")
-    if payment.get("type") == "ON-FULFILLMENT" and _delivered(order) and \
+    report = report_of(ctx.payload)
+    payment = get_dict(report.order, "payment")
+    if payment.get("type") == "ON-FULFILLMENT" and _delivered(report) and \
             "status" in payment and payment["status"] != "PAID":
         yield Violation(_order_path("payment", "status"),
                         "the order is delivered but its cash-on-delivery payment is not PAID",
@@ -1850,7 +1856,7 @@ def cod_payment_time(ctx: CheckContext) -> Iterator[Violation]:
     order = order_of(ctx.payload)
     payment = get_dict(order, "payment")
     if payment.get("type") == "ON-FULFILLMENT" and order.get("state") == "Completed" and \
-            _instant(get(payment, "time", "timestamp")) is None:
+            parse_timestamp(get(payment, "time", "timestamp")) is None:
         yield Violation(_order_path("payment", "time", "timestamp"),
                         "Completed cash-on-delivery order without the payment time",
                         expected="an RFC 3339 time",
@@ -1887,7 +1893,7 @@ def _agent_phone_ok(value: Any) -> bool:
 def agent_named(ctx: CheckContext) -> Iterator[Violation]:
     """The buyer calls the agent given; one without name or phone cannot be reached.  The agent
     itself is optional ("may be provided for last-mile delivery in intercity shipments")."""
-    for fulfillment in fulfillments_of(order_of(ctx.payload)):
+    for fulfillment in report_of(ctx.payload).fulfillments:
         if fulfillment.type != "Delivery" or fulfillment.state not in AGENT_STATES:
             continue
         agent = get(fulfillment.data, "agent")
@@ -1895,7 +1901,7 @@ def agent_named(ctx: CheckContext) -> Iterator[Violation]:
             continue
         if not (isinstance(get(agent, "name"), str) and get(agent, "name").strip()
                 and isinstance(get(agent, "phone"), str)):
-            yield Violation(_f_path(fulfillment.index, "agent"), "Agent-assigned without the "
+            yield Violation(fulfillment.path("agent"), "Agent-assigned without the "
                             "agent's name and phone", expected={"name": "…", "phone": "…"},
                             actual=None if agent is MISSING else agent)
 
@@ -1906,10 +1912,10 @@ def agent_named(ctx: CheckContext) -> Iterator[Violation]:
       "9886098860)", actions=_PROGRESS, domains=RETAIL)
 def agent_phone(ctx: CheckContext) -> Iterator[Violation]:
     """The buyer calls this number when the rider cannot find the address."""
-    for fulfillment in fulfillments_of(order_of(ctx.payload)):
+    for fulfillment in report_of(ctx.payload).fulfillments:
         phone = get(fulfillment.data, "agent", "phone")
         if phone is not MISSING and not _agent_phone_ok(phone):
-            yield Violation(_f_path(fulfillment.index, "agent", "phone"), "agent phone is not a "
+            yield Violation(fulfillment.path("agent", "phone"), "agent phone is not a "
                             "10-digit Indian mobile number", expected="e.g. 9886098860",
                             actual=phone)
 
@@ -1922,13 +1928,13 @@ def agent_phone(ctx: CheckContext) -> Iterator[Violation]:
       domains=RETAIL)
 def order_state_follows_fulfillment(ctx: CheckContext) -> Iterator[Violation]:
     """A delivered order still "Accepted" never closes (no return window, no settlement)."""
-    order = order_of(ctx.payload)
-    state = order.get("state")
+    report = report_of(ctx.payload)
+    state = report.order.get("state")
     if state == CANCELLED or not isinstance(state, str):
         return
     confirmed = _confirmed(ctx)
-    original = str_values(f.id for f in fulfillments_of(confirmed)) if confirmed else None
-    forward = [f.state for f in fulfillments_of(order) if _seller_handled(f)
+    original = str_values(f.id for f in confirmed.fulfillments) if confirmed else None
+    forward = [f.state for f in report.fulfillments if _seller_handled(f)
                and (original is None or member(f.id, original))]
     live = [s for s in forward if s is not None and s != CANCELLED]
     if not live:
@@ -1940,7 +1946,7 @@ def order_state_follows_fulfillment(ctx: CheckContext) -> Iterator[Violation]:
         # straight from Accepted); a delivery on its way may not.
         expected = {"In-progress", "Completed"} if all(
             s in ("Order-picked-up", "Order-delivered") for s in live) and all(
-            f.type == "Self-Pickup" for f in fulfillments_of(order)
+            f.type == "Self-Pickup" for f in report.fulfillments
             if _seller_handled(f)) else {"In-progress"}
     else:
         return
@@ -1965,7 +1971,7 @@ def return_picked_in_slot(ctx: CheckContext) -> Iterator[Violation]:
     """The buyer waits for the courier in the slot the seller gave; a pickup recorded outside
     it contradicts the slot (or the slot was never real).  Either end of the range may be
     missing; the range in the same message counts, so a rescheduled slot replaces the first."""
-    for fulfillment in fulfillments_of(order_of(ctx.payload)):
+    for fulfillment in report_of(ctx.payload).fulfillments:
         if fulfillment.type != "Return" or fulfillment.state not in RETURN_PICKED:
             continue
         picked = get(fulfillment.data, "start", "time", "timestamp")
@@ -1973,6 +1979,6 @@ def return_picked_in_slot(ctx: CheckContext) -> Iterator[Violation]:
         closes = get(fulfillment.data, "start", "time", "range", "end")
         if _before_or_same(opens, picked) is False or _before_or_same(picked, closes) is False:
             slot = " – ".join(v if isinstance(v, str) else "…" for v in (opens, closes))
-            yield Violation(_f_path(fulfillment.index, "start", "time", "timestamp"),
+            yield Violation(fulfillment.path("start", "time", "timestamp"),
                             f"return {fulfillment.id!r} was picked up at {picked}, "
                             f"outside its pickup slot {slot}", expected=slot, actual=picked)
