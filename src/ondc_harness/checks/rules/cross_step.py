@@ -27,7 +27,6 @@ from ondc_harness.checks.rules._common import (
     fulfillment_refs,
     member,
     numeric,
-    order_of,
     str_values,
 )
 from ondc_harness.checks.views import shared
@@ -71,22 +70,28 @@ def identical(old: Any, new: Any) -> bool:
     kind = type(old)
     if kind is not type(new):
         return False
-    if kind is str or kind is int or kind is bool:
+    if kind in _PLAIN:
         return bool(old == new)
     if kind is dict:
         if len(old) != len(new):
             return False
         for key, value in old.items():
-            if key not in new or not identical(value, new[key]):
+            other = new.get(key, _ABSENT)
+            if not (value is other or (type(value) in _PLAIN and type(other) is type(value)
+                                        and value == other) or identical(value, other)):
                 return False
         return True
     if kind is list:
-        if len(old) != len(new):
-            return False
-        return all(identical(a, b) for a, b in zip(old, new, strict=True))
+        return len(old) == len(new) and all(
+            identical(a, b) for a, b in zip(old, new, strict=True))
     if kind is float:
         return repr(old) == repr(new)  # the JSON text: 0.0 and -0.0 differ there
     return False
+
+
+#: Scalar types whose ``==`` is their JSON text's (a float's is not: ``0.0 == -0.0``).
+_PLAIN: Final = frozenset({str, int, bool, type(None)})
+_ABSENT: Final = object()  # a key missing from the other object (values may be MISSING)
 
 
 def diff_paths(old: Any, new: Any, *, ignore: Iterable[str] = (), base: str = "$",
@@ -111,11 +116,15 @@ def diff_paths(old: Any, new: Any, *, ignore: Iterable[str] = (), base: str = "$
 Key = Hashable
 
 
-def _keyed(elements: Any,
-           key: Callable[[dict[str, Any]], Key]) -> dict[tuple[Key, int], tuple[int, Any]]:
+#: A list's objects by (key, occurrence) → (index, projection): see :func:`_projected`.
+Projected = dict[tuple[Key, int], tuple[int, Any]]
+
+
+def _projected(elements: Any, key: Callable[[dict[str, Any]], Key],
+               project: Callable[[dict[str, Any]], Any]) -> Projected:
     """The objects of the list ``elements`` by (key, occurrence), so repeated keys pair up in
-    order; anything else than a list has none."""
-    out: dict[tuple[Key, int], tuple[int, Any]] = {}
+    order, each with its index and projection; anything else than a list has none."""
+    out: Projected = {}
     if not isinstance(elements, list):
         return out
     seen: dict[Key, int] = {}
@@ -123,9 +132,24 @@ def _keyed(elements: Any,
         if isinstance(element, dict):
             k = key(element)
             occurrence = seen.get(k, 0)
-            out[(k, occurrence)] = (index, element)
+            out[(k, occurrence)] = (index, project(element))
             seen[k] = occurrence + 1
     return out
+
+
+def _diff_projected(old: Projected, new: Projected, base: str,
+                    ignore: tuple[str, ...] = ()) -> list[Change]:
+    """:func:`diff_keyed` of two lists already keyed and projected."""
+    changes: list[Change] = []
+    for k, (index, after) in new.items():
+        found = old.get(k)
+        if found is None:
+            changes.append(Change(f"{base}[{index}]", "added", None, after))
+        elif not identical(found[1], after):
+            changes.extend(diff_paths(found[1], after, ignore=ignore, base=f"{base}[{index}]"))
+    changes.extend(Change(base, "removed", before, None)
+                   for k, (_, before) in old.items() if k not in new)
+    return changes
 
 
 def diff_keyed(old: Any, new: Any, *, key: Callable[[dict[str, Any]], Key], base: str,
@@ -137,20 +161,8 @@ def diff_keyed(old: Any, new: Any, *, key: Callable[[dict[str, Any]], Key], base
     no place in the new list), one only in ``new`` is ``added`` at its index.  ``project`` picks
     the fields that must not change.
     """
-    ignore = tuple(ignore)
-    old_map = _keyed(old, key)
-    new_map = _keyed(new, key)
-    changes: list[Change] = []
-    for k, (index, element) in new_map.items():
-        if k in old_map:
-            before, after = project(old_map[k][1]), project(element)
-            if not identical(before, after):
-                changes.extend(diff_paths(before, after, ignore=ignore, base=f"{base}[{index}]"))
-        else:
-            changes.append(Change(f"{base}[{index}]", "added", None, project(element)))
-    changes.extend(Change(base, "removed", project(element), None)
-                   for k, (_, element) in old_map.items() if k not in new_map)
-    return changes
+    return _diff_projected(_projected(old, key, project), _projected(new, key, project), base,
+                           tuple(ignore))
 
 
 def change_violations(changes: list[Change], what: str, source: str,
@@ -169,6 +181,15 @@ def change_violations(changes: list[Change], what: str, source: str,
 
 def _violations(changes: list[Change], what: str, earlier_action: str) -> Iterator[Violation]:
     return change_violations(changes, what, earlier_action)
+
+
+def order_of(payload: Any) -> dict[str, Any]:
+    """``message.order`` when it is an object, else ``{}``: ``_common.order_of`` without the
+    generic path walk (the rules of this module and its neighbours call it on every message,
+    several times each)."""
+    message = payload.get("message") if isinstance(payload, dict) else None
+    order = message.get("order") if isinstance(message, dict) else None
+    return order if isinstance(order, dict) else {}
 
 
 @shared
@@ -225,9 +246,22 @@ def _quote_changes(old: dict[str, Any], new: dict[str, Any], *,
     else:
         changes += diff_paths(get(old, "quote", "price"), get(new, "quote", "price"),
                               base=_order_path("quote", "price"))
-    changes += diff_keyed(old_lines, get(new, "quote", "breakup"), key=breakup_key,
-                          base=_order_path("quote", "breakup"), project=line_projection)
+    changes += breakup_changes(old_lines, get(new, "quote", "breakup"),
+                               _order_path("quote", "breakup"))
     return changes
+
+
+@shared
+def _breakup_lines(breakup: Any) -> Projected:
+    """A quote breakup keyed and projected for comparison (:func:`breakup_key`,
+    :func:`line_projection`): a message's quote is compared with the one before and the one
+    after it, and projected once per flow."""
+    return _projected(breakup, breakup_key, line_projection)
+
+
+def breakup_changes(old: Any, new: Any, base: str) -> list[Change]:
+    """``diff_keyed(old, new, key=breakup_key, project=line_projection, base=base)``."""
+    return _diff_projected(_breakup_lines(old), _breakup_lines(new), base)
 
 
 def line_projection(line: dict[str, Any]) -> dict[str, Any]:
@@ -420,7 +454,7 @@ def same_order_id(ctx: CheckContext) -> Iterator[Violation]:
         return
     parts = _ORDER_ID_AT[ctx.message.action]
     current = get(ctx.message.body, *parts)
-    yield from _changed_id(get(order_of(confirmed.payload), "id"), current,
+    yield from _changed_id(order_of(confirmed.payload).get("id", MISSING), current,
                            ("message", *parts), "order id", "on_confirm")
 
 
@@ -432,7 +466,8 @@ def confirm_order_id(ctx: CheckContext) -> Iterator[Violation]:
     confirm = latest_of(ctx, "confirm")
     if confirm is None:
         return
-    yield from _changed_id(get(order_of(confirm.payload), "id"), get(order_of(ctx.payload), "id"),
+    yield from _changed_id(order_of(confirm.payload).get("id", MISSING),
+                           order_of(ctx.payload).get("id", MISSING),
                            ("message", "order", "id"), "order id", "confirm")
 
 
@@ -550,8 +585,10 @@ def _same_gps(change: Change) -> bool:
         abs(a - b) < 1e-6 for a, b in zip(old, new, strict=True))
 
 
+@shared
 def _stores(order: dict[str, Any]) -> dict[str, tuple[int, dict[str, Any]]]:
-    """Fulfillment id → (index, store) for the fulfillments that name a start location."""
+    """Fulfillment id → (index, store) for the fulfillments that name a start location (once
+    per flow: each message's stores are compared with those of the messages after it)."""
     out: dict[str, tuple[int, dict[str, Any]]] = {}
     for index, fulfillment in items_of(order, "fulfillments"):
         fid, store = fulfillment.get("id"), _store(fulfillment)
@@ -602,14 +639,13 @@ def same_store_location(ctx: CheckContext) -> Iterator[Violation]:
     if not current:
         return
     sources = [m for m in reversed(ctx.earlier) if m.action in _STORE_SOURCES]
-    stores: dict[int, dict[str, tuple[int, dict[str, Any]]]] = {}  # each source read once
     for fid, (index, store) in current.items():
-        for position, message in enumerate(sources):
-            if position not in stores:
-                stores[position] = _stores(order_of(message.payload))
-            before = stores[position].get(fid)
+        for message in sources:
+            before = _stores(order_of(message.payload)).get(fid)
             if before is None:
                 continue
+            if identical(before[1], store):
+                break  # the usual case: nothing to cut down or diff
             old, new = _present_on_both_sides(before[1], store)
             if not identical(old, new):
                 changes = [c for c in diff_paths(

@@ -8,22 +8,20 @@ retail-1.2/enums/fulfillments*.yaml and the 1.2.5 validator (ORDER_FULFILLMENTS)
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
-from typing import Final
+from typing import Any, Final
 
 from ondc_harness.checks.access import MISSING, get, get_str, items_of
 from ondc_harness.checks.catalog import CheckContext, rule
 from ondc_harness.checks.findings import Severity, Violation, json_path
 from ondc_harness.checks.rules._common import (
     RETAIL,
-    earlier,
-    fulfillment_ids,
     fulfillment_refs,
     member,
-    order_of,
 )
+from ondc_harness.checks.rules.cross_step import order_of
 from ondc_harness.checks.rules.discovery import catalogue_of
+from ondc_harness.checks.views import shared
 from ondc_harness.durations import is_duration, parse_duration
 
 _R = "RULES-REFERENCE.md"
@@ -49,14 +47,28 @@ def _fulfillments_path(*parts: str | int) -> str:
     return json_path("message", "order", "fulfillments", *parts)
 
 
+@shared
+def _fulfillments(payload: Any) -> tuple[tuple[int, dict[str, Any]], ...]:
+    """``(index, fulfillment)`` of ``message.order.fulfillments`` (its objects), read once for
+    the rules of this module."""
+    return tuple(items_of(order_of(payload), "fulfillments"))
+
+
 @rule("RET-FULF-001", "Every order item's fulfillment_id exists in order.fulfillments",
       Severity.MAJOR, spec=f"{_R} on_select (item fulfillment id exists in fulfillments); "
       f"{_NOTES} [^2]", actions=ORDER_WITH_FULFILLMENTS, domains=RETAIL)
 def item_fulfillment_exists(ctx: CheckContext) -> Iterator[Violation]:
     """An item mapped to an unknown fulfillment has no delivery terms, TAT or charge."""
-    order = order_of(ctx.payload)
-    known = set(fulfillment_ids(order))
-    for index, item in items_of(order, "items"):
+    items = order_of(ctx.payload).get("items")
+    if not isinstance(items, list) or not items:
+        return
+    known = {f["id"] for _, f in _fulfillments(ctx.payload) if isinstance(f.get("id"), str)}
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue
+        ref = item.get("fulfillment_id")
+        if isinstance(ref, str) and ref in known and "fulfillment_ids" not in item:
+            continue  # the usual line: one known fulfillment (fulfillment_refs would say so)
         for parts, ref in fulfillment_refs(item):
             if not member(ref, known):
                 yield Violation(json_path("message", "order", "items", index, *parts),
@@ -70,16 +82,16 @@ def item_fulfillment_exists(ctx: CheckContext) -> Iterator[Violation]:
       actions=ORDER_WITH_FULFILLMENTS, domains=RETAIL)
 def fulfillment_ids_unique(ctx: CheckContext) -> Iterator[Violation]:
     """Two fulfillments with one id make every item and breakup reference ambiguous."""
-    seen: Counter[str] = Counter()
-    for index, fulfillment in items_of(order_of(ctx.payload), "fulfillments"):
+    seen: set[str] = set()
+    for index, fulfillment in _fulfillments(ctx.payload):
         fid = fulfillment.get("id")
         if not isinstance(fid, str):
             continue
-        if seen[fid]:
+        if fid in seen:
             yield Violation(_fulfillments_path(index, "id"),
                             f"fulfillment id {fid!r} is used more than once",
                             expected="a unique id", actual=fid)
-        seen[fid] += 1
+        seen.add(fid)
 
 
 @rule("RET-FULF-003", "on_select fulfillment state is Serviceable or Non-serviceable",
@@ -87,7 +99,7 @@ def fulfillment_ids_unique(ctx: CheckContext) -> Iterator[Violation]:
       f"{_DSL} FULFILLMENTS_STATE_CODE", actions=["on_select"], domains=RETAIL)
 def serviceability_state(ctx: CheckContext) -> Iterator[Violation]:
     """The state code is the seller's serviceability verdict for the buyer's address."""
-    for index, fulfillment in items_of(order_of(ctx.payload), "fulfillments"):
+    for index, fulfillment in _fulfillments(ctx.payload):
         code = get(fulfillment, "state", "descriptor", "code")
         if not member(code, SERVICEABILITY):
             yield Violation(_fulfillments_path(index, "state", "descriptor", "code"),
@@ -101,7 +113,7 @@ def serviceability_state(ctx: CheckContext) -> Iterator[Violation]:
       domains=RETAIL)
 def tat_duration(ctx: CheckContext) -> Iterator[Violation]:
     """The TAT is the delivery promise; "60 min" cannot be turned into a due time."""
-    for index, fulfillment in items_of(order_of(ctx.payload), "fulfillments"):
+    for index, fulfillment in _fulfillments(ctx.payload):
         if "@ondc/org/TAT" in fulfillment and not is_duration(fulfillment["@ondc/org/TAT"]):
             yield Violation(_fulfillments_path(index, "@ondc/org/TAT"),
                             "TAT is not an ISO 8601 duration", expected="a duration like PT60M",
@@ -114,7 +126,7 @@ def tat_duration(ctx: CheckContext) -> Iterator[Violation]:
 def fulfillment_type(ctx: CheckContext) -> Iterator[Violation]:
     """Routing (delivery, pickup, RTO) and settlement depend on the type; "delivery" in lower
     case (seen in real logs) matches none of them."""
-    for index, fulfillment in items_of(order_of(ctx.payload), "fulfillments"):
+    for index, fulfillment in _fulfillments(ctx.payload):
         if "type" in fulfillment and not member(fulfillment["type"], FULFILLMENT_TYPES):
             yield Violation(_fulfillments_path(index, "type"), "unknown fulfillment type",
                             expected=sorted(FULFILLMENT_TYPES), actual=fulfillment["type"])
@@ -158,7 +170,7 @@ def tat_after_time_to_ship(ctx: CheckContext) -> Iterator[Violation]:
       format rules report those.
     """
     order = order_of(ctx.payload)
-    catalogue = catalogue_of(earlier(ctx))
+    catalogue = catalogue_of(ctx.earlier)
     pid = get(order, "provider", "id")
     if catalogue is None or not isinstance(pid, str) or pid not in catalogue:
         return

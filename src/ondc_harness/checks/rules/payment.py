@@ -18,12 +18,10 @@ from ondc_harness.checks.rules._common import (
     RETAIL,
     TOLERANCE,
     amount_text,
-    earlier,
     member,
     numeric,
 )
-from ondc_harness.checks.rules._common import order_of as _order_of
-from ondc_harness.checks.rules.cross_step import diff_paths
+from ondc_harness.checks.rules.cross_step import diff_paths, latest_of, order_of
 
 _R = "RULES-REFERENCE.md"
 _ATTR = "automation-1.2.5/RET11-1.2.5/attributes/F_B.yaml"
@@ -32,6 +30,9 @@ FEE_AMOUNT = "@ondc/org/buyer_app_finder_fee_amount"
 PAYMENT_TYPES: Final = frozenset({"ON-ORDER", "ON-FULFILLMENT", "POST-FULFILLMENT"})
 COLLECTORS: Final = frozenset({"BAP", "BPP"})
 FEE_TYPES: Final = frozenset({"percent", "amount"})
+
+
+_AMOUNT_PATH: Final = json_path("message", "order", "payment", "params", "amount")
 
 
 def _payment_of(ctx_payload: Any, action: str) -> tuple[tuple[str, ...], dict[str, Any]]:
@@ -46,11 +47,11 @@ def _payment_of(ctx_payload: Any, action: str) -> tuple[tuple[str, ...], dict[st
       actions=["confirm", "on_confirm"], domains=RETAIL)
 def paid_amount(ctx: CheckContext) -> Iterator[Violation]:
     """What was collected (prepaid) or will be (on delivery) must be what was quoted."""
-    order = _order_of(ctx.payload)
+    order = order_of(ctx.payload)
     params = get_dict(order, "payment", "params")
     if "amount" not in params:
         return
-    path = json_path("message", "order", "payment", "params", "amount")
+    path = _AMOUNT_PATH
     raw = params["amount"]
     paid = numeric(raw)
     if paid is None:
@@ -70,7 +71,7 @@ def paid_amount(ctx: CheckContext) -> Iterator[Violation]:
 def finder_fee_unchanged(ctx: CheckContext) -> Iterator[Violation]:
     """The finder fee is the buyer app's commission, stated in search; the seller may not
     rewrite it later (compared as numbers: "3" and "3.00" are the same fee)."""
-    search = next((m for m in reversed(earlier(ctx)) if m.action == "search"), None)
+    search = latest_of(ctx, "search")
     if search is None:
         return
     _, offered = _payment_of(search.payload, "search")
@@ -116,7 +117,7 @@ def finder_fee_shape(ctx: CheckContext) -> Iterator[Violation]:
       actions=["on_init", "confirm", "on_confirm", "on_status"], domains=RETAIL)
 def payment_enums(ctx: CheckContext) -> Iterator[Violation]:
     """Who collects and when decides settlement direction; a typo breaks reconciliation."""
-    payment = get_dict(_order_of(ctx.payload), "payment")
+    payment = get_dict(order_of(ctx.payload), "payment")
     for key, allowed in (("type", PAYMENT_TYPES), ("collected_by", COLLECTORS)):
         if key in payment and not member(payment[key], allowed):
             yield Violation(json_path("message", "order", "payment", key),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Final, NamedTuple
 
 from ondc_harness.checks.access import get, get_str, items_of
@@ -24,9 +25,9 @@ from ondc_harness.checks.rules._common import (
     amount_text,
     member,
     numeric,
-    order_of,
     str_values,
 )
+from ondc_harness.checks.rules.cross_step import order_of
 from ondc_harness.checks.views import shared
 from ondc_harness.durations import is_duration
 
@@ -72,6 +73,17 @@ def _ids(order: dict[str, Any], key: str) -> set[str]:
     if not isinstance(elements, list):
         return set()
     return {e["id"] for e in elements if isinstance(e, dict) and isinstance(e.get("id"), str)}
+
+
+def _number(value: Any) -> Decimal | None:
+    """:func:`numeric`, remembered per distinct text: a flow repeats its amounts in every
+    message, and a quote view parses three per breakup line."""
+    return _number_text(value) if type(value) is str else numeric(value)
+
+
+@lru_cache(maxsize=16384)  # texts only (never 1 vs 1.0 vs True); Decimals are immutable
+def _number_text(text: str) -> Decimal | None:
+    return numeric(text)
 
 
 class _Line(NamedTuple):
@@ -129,10 +141,10 @@ def _quote_of(payload: Any) -> _Quote:
             unit_price = {}
         lines.append(_Line(
             index, line, line.get(TITLE_TYPE), line_price, unit_price,
-            numeric(line_price["value"]) if "value" in line_price else None,
-            numeric(line_price["offered_value"]) if "offered_value" in line_price else None,
-            numeric(unit_price["value"]) if "value" in unit_price else None))
-    return _Quote(order, quote, price, numeric(price["value"]) if "value" in price else None,
+            _number(line_price["value"]) if "value" in line_price else None,
+            _number(line_price["offered_value"]) if "offered_value" in line_price else None,
+            _number(unit_price["value"]) if "value" in unit_price else None))
+    return _Quote(order, quote, price, _number(price["value"]) if "value" in price else None,
                   tuple(lines))
 
 

@@ -32,22 +32,20 @@ from ondc_harness.checks.catalog import CheckContext, rule
 from ondc_harness.checks.findings import Severity, Violation, json_path
 from ondc_harness.checks.rules._common import (
     RETAIL,
-    earlier,
     fulfillment_ids,
     member,
-    order_of,
     parse_timestamp,
     str_values,
 )
-from ondc_harness.checks.rules._common import latest as _latest
 from ondc_harness.checks.rules.cross_step import (
     Change,
-    breakup_key,
+    breakup_changes,
     change_violations,
     diff_keyed,
     diff_paths,
-    line_projection,
+    order_of,
 )
+from ondc_harness.checks.rules.cross_step import latest_of as _latest
 from ondc_harness.checks.rules.discovery import (
     ProviderView,
     catalogue_of,
@@ -59,6 +57,8 @@ from ondc_harness.checks.rules.discovery import (
     parent_group,
     tag_groups,
 )
+from ondc_harness.checks.views import shared
+from ondc_harness.message import Message
 
 _R = "RULES-REFERENCE.md"
 _DSL = "automation-1.2.5/RET11-1.2.5/validations/index.yaml"
@@ -79,14 +79,22 @@ def _path(*parts: str | int) -> str:
     return json_path("message", "order", *parts)
 
 
-def _catalogue(ctx: CheckContext) -> dict[str, ProviderView] | None:
-    return catalogue_of(earlier(ctx))
+@shared
+def _catalogue_of(messages: tuple[Message, ...]) -> dict[str, ProviderView] | None:
+    return catalogue_of(messages)
+
+
+def catalogue_before(ctx: CheckContext) -> dict[str, ProviderView] | None:
+    """:func:`discovery.catalogue_of` the earlier messages, merged once per check (the select
+    rules all read it)."""
+    return _catalogue_of(ctx.earlier)
+
 
 
 def _selected_provider(ctx: CheckContext) -> tuple[dict[str, Any], ProviderView | None]:
     """The order and the catalogue view of its provider (``None`` when either is unknown)."""
     order = order_of(ctx.payload)
-    catalogue = _catalogue(ctx)
+    catalogue = catalogue_before(ctx)
     pid = get(order, "provider", "id")
     if catalogue is None or not isinstance(pid, str):
         return order, None
@@ -398,6 +406,8 @@ def customisation_quantity(ctx: CheckContext) -> Iterator[Violation]:
     """Two pizzas with one crust between them cannot be made."""
     order = order_of(ctx.payload)
     for line in _lines(order).values():
+        if len(line) < 2:
+            continue  # a base item alone, or a customisation without one: nothing to compare
         bases = [(i, it) for i, it in line if item_kind(it) == "item"]
         if len(bases) != 1:
             continue
@@ -714,9 +724,8 @@ def confirm_quote(ctx: CheckContext) -> Iterator[Violation]:
         return
     changes = diff_paths(get(old, "quote", "price"), get(new, "quote", "price"),
                          base=_path("quote", "price"))
-    changes += diff_keyed(get(old, "quote", "breakup"), get(new, "quote", "breakup"),
-                          key=breakup_key, base=_path("quote", "breakup"),
-                          project=line_projection)
+    changes += breakup_changes(get(old, "quote", "breakup"), get(new, "quote", "breakup"),
+                               _path("quote", "breakup"))
     yield from _changes(changes, "quote", "on_init")
 
 
@@ -862,7 +871,7 @@ def after_confirmation(ctx: CheckContext) -> Iterator[Violation]:
     Checked only when the flow shows the order being placed (select … confirm) without an
     on_confirm: an offline log that starts later has nothing to say either way.
     """
-    before = earlier(ctx)
+    before = ctx.earlier
     if any(m.action == "on_confirm" for m in before):
         return
     if any(m.action in _ORDER_ACTIONS for m in before):
@@ -878,7 +887,7 @@ def after_confirmation(ctx: CheckContext) -> Iterator[Violation]:
       domains=RETAIL)
 def trackable(ctx: CheckContext) -> Iterator[Violation]:
     """A seller with tracking false has nothing to share: the track call can only fail."""
-    latest = next((m for m in reversed(earlier(ctx))
+    latest = next((m for m in reversed(ctx.earlier)
                    if m.action in ("on_confirm", "on_status", "on_update")
                    and get_list(order_of(m.payload), "fulfillments")), None)
     if latest is None:
