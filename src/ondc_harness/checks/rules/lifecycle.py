@@ -38,11 +38,11 @@ from ondc_harness.checks.rules._common import (
     TOLERANCE,
     amount_text,
     answered_request,
-    earlier,
     member,
     numeric,
     order_of,
 )
+from ondc_harness.checks.views import shared
 from ondc_harness.message import Message
 
 _R = "RULES-REFERENCE.md"
@@ -52,22 +52,28 @@ PART_CANCEL_REASONS: Final = frozenset({"002", "012"})
 """Codes retail-1.2/error_codes/Cancellation marks "Applicable for part cancel: Yes"."""
 
 
+@shared
 def _confirmed(ctx: CheckContext) -> Message | None:
-    return next((m for m in reversed(earlier(ctx)) if m.action == "on_confirm"), None)
+    """The latest earlier on_confirm (shared by the rules checking one message)."""
+    return next((m for m in reversed(ctx.earlier) if m.action == "on_confirm"), None)
 
 
-def _trail_values(order: dict[str, Any]) -> list[tuple[str, Decimal | None]]:
-    """(JSON path, amount) of every ``quote_trail`` tag of the order's fulfillments."""
-    out: list[tuple[str, Decimal | None]] = []
-    for f_index, fulfillment in items_of(order, "fulfillments"):
-        for t_index, tag in items_of(fulfillment, "tags"):
-            if tag.get("code") != "quote_trail":
+def _trail_values(order: dict[str, Any]) -> list[Decimal | None]:
+    """The amount of every ``value`` entry of every ``quote_trail`` tag of the order's
+    fulfillments (``None`` where it is not a number)."""
+    out: list[Decimal | None] = []
+    for _, fulfillment in items_of(order, "fulfillments"):
+        tags = fulfillment.get("tags")
+        if not isinstance(tags, list):
+            continue
+        # plain loops: a Cancel fulfillment carries a dozen trail groups of four entries
+        for tag in tags:
+            if not isinstance(tag, dict) or tag.get("code") != "quote_trail":
                 continue
-            for e_index, entry in items_of(tag, "list"):
-                if entry.get("code") == "value":
-                    out.append((json_path("message", "order", "fulfillments", f_index, "tags",
-                                          t_index, "list", e_index, "value"),
-                                numeric(entry.get("value"))))
+            entries = tag.get("list")
+            if isinstance(entries, list):
+                out.extend(numeric(entry.get("value")) for entry in entries
+                           if isinstance(entry, dict) and entry.get("code") == "value")
     return out
 
 
@@ -77,13 +83,22 @@ def _line_key(item: dict[str, Any]) -> tuple[str, str]:
     return str(item.get("id")), "" if parent in (None, "") else str(parent)
 
 
-def _units(order: dict[str, Any], fulfillments: set[str]) -> Counter[tuple[str, str]]:
+def _count_of(item: dict[str, Any]) -> Decimal | None:
+    """``quantity.count`` of an order line as a number (read directly: a hot loop)."""
+    quantity = item.get("quantity")
+    return numeric(quantity.get("count")) if isinstance(quantity, dict) else None
+
+
+@shared
+def _confirmed_units(order: dict[str, Any]) -> tuple[frozenset[str], Counter[tuple[str, str]]]:
+    """on_confirm's fulfillment ids and the units of its lines on them.  Shared: every later
+    report of the flow is compared with them (callers copy the Counter before changing it)."""
+    forward = frozenset(str(f.get("id")) for _, f in items_of(order, "fulfillments"))
     units: Counter[tuple[str, str]] = Counter()
     for _, item in items_of(order, "items"):
-        if member(item.get("fulfillment_id"), fulfillments):
-            count = numeric(get(item, "quantity", "count"))
-            units[_line_key(item)] += int(count or 0)
-    return units
+        if member(item.get("fulfillment_id"), forward):
+            units[_line_key(item)] += int(_count_of(item) or 0)
+    return forward, units
 
 
 def _by_item_where_unparented(*counters: Counter[tuple[str, str]]) -> None:
@@ -95,14 +110,25 @@ def _by_item_where_unparented(*counters: Counter[tuple[str, str]]) -> None:
     keys = {key for counter in counters for key in counter}
     bare = {item for item, parent in keys if not parent}
     mixed = {item for item, parent in keys if parent and item in bare}
+    if not mixed:
+        return
     for counter in counters:
         for key in [k for k in counter if k[0] in mixed and k[1]]:
             counter[(key[0], "")] += counter.pop(key)
 
 
-def _ids_of_type(order: dict[str, Any], types: frozenset[str]) -> set[str]:
-    return {str(f.get("id")) for _, f in items_of(order, "fulfillments")
-            if member(f.get("type"), types)}
+def _post_order_ids(order: dict[str, Any]) -> tuple[set[str], set[str]]:
+    """Ids of the order's Return fulfillments and of all its Cancel, RTO and Return ones."""
+    returns: set[str] = set()
+    moved: set[str] = set()
+    for _, fulfillment in items_of(order, "fulfillments"):
+        kind = fulfillment.get("type")
+        if member(kind, _MOVED_TO):
+            fid = str(fulfillment.get("id"))
+            moved.add(fid)
+            if kind == "Return":
+                returns.add(fid)
+    return returns, moved
 
 
 @rule("RET-LIFE-001", "on_cancel for a buyer's cancel carries its reason and names the buyer "
@@ -144,9 +170,9 @@ def quote_trail_reconciles(ctx: CheckContext) -> Iterator[Violation]:
     base = numeric(get(order_of(confirmed.payload), "quote", "price", "value"))
     total = numeric(get(order, "quote", "price", "value"))
     trail = _trail_values(order)
-    if base is None or total is None or any(value is None for _, value in trail):
+    if base is None or total is None or any(value is None for value in trail):
         return  # an unreadable amount is RET-QUOTE-003's finding
-    expected = base + sum((value for _, value in trail if value is not None), Decimal(0))
+    expected = base + sum((value for value in trail if value is not None), Decimal(0))
     if abs(expected - total) > TOLERANCE:
         yield Violation(json_path("message", "order", "quote", "price", "value"),
                         f"on_confirm's total {amount_text(base)} plus the quote trail "
@@ -174,24 +200,36 @@ def units_conserved(ctx: CheckContext) -> Iterator[Violation]:
     order = order_of(ctx.payload)
     if "items" not in order:
         return  # a partial order (a settlement notice sent as on_update) states no units
-    forward = {str(f.get("id")) for _, f in items_of(before, "fulfillments")}
-    returns = _ids_of_type(order, frozenset({"Return"})) - forward
-    moved = _ids_of_type(order, _MOVED_TO) - returns
-    was = _units(before, forward)
-    kept = _units(order, forward | moved)
-    returned = _units(order, returns)
+    forward, confirmed_units = _confirmed_units(before)
+    returns, moved = _post_order_ids(order)
+    returns -= forward
+    moved -= returns
+    was = Counter(confirmed_units)
+    kept: Counter[tuple[str, str]] = Counter()
+    returned: Counter[tuple[str, str]] = Counter()
+    keep = forward | moved
+    for _, item in items_of(order, "items"):
+        fid = item.get("fulfillment_id")
+        if member(fid, keep):
+            units = kept
+        elif member(fid, returns):  # disjoint from forward and moved
+            units = returned
+        else:
+            continue
+        units[_line_key(item)] += int(_count_of(item) or 0)
     _by_item_where_unparented(was, kept, returned)
-    for key in sorted(set(was) | set(kept) | set(returned)):
-        now = kept[key] + returned[key]
-        if was[key] not in (now, kept[key]) and (was[key] or now):
+    for key in sorted({*was, *kept, *returned}):
+        had, still = was.get(key, 0), kept.get(key, 0)
+        now = still + returned.get(key, 0)
+        if had not in (now, still) and (had or now):
             yield Violation(json_path("message", "order", "items"),
                             f"item {key[0]} has {now} unit(s) across the order's "
-                            f"fulfillments, on_confirm had {was[key]}",
-                            expected=was[key], actual=now)
+                            f"fulfillments, on_confirm had {had}",
+                            expected=had, actual=now)
     if order.get("state") != "Cancelled":
         return
     for index, item in items_of(order, "items"):
-        count = numeric(get(item, "quantity", "count"))
+        count = _count_of(item)
         if member(item.get("fulfillment_id"), forward) and count:
             yield Violation(json_path("message", "order", "items", index, "quantity", "count"),
                             f"the order is Cancelled but {count} unit(s) of {item.get('id')} "
@@ -265,6 +303,12 @@ def _return_requests(payload: Any) -> dict[str, dict[str, str]]:
     return out
 
 
+@shared
+def _update_requests(payload: Any) -> dict[str, dict[str, str]]:
+    """:func:`_return_requests` of an update, read once: every later report looks back at it."""
+    return _return_requests(payload)
+
+
 @rule("RET-LIFE-006", "A Return fulfillment repeats the buyer's return request (item, quantity, "
       "reason)", Severity.MAJOR,
       spec=f"{_R} update/on_update (returns: condition, images, quantities); automation-1.2.5 "
@@ -272,15 +316,17 @@ def _return_requests(payload: Any) -> dict[str, dict[str, str]]:
       domains=RETAIL)
 def return_request_echoed(ctx: CheckContext) -> Iterator[Violation]:
     """The seller approves, rejects or refunds what the buyer asked to return, nothing else."""
+    returns = [(index, fulfillment) for index, fulfillment in items_of(
+        order_of(ctx.payload), "fulfillments") if fulfillment.get("type") == "Return"]
+    if not returns:
+        return
     asked: dict[str, dict[str, str]] = {}
-    for message in earlier(ctx):
+    for message in ctx.earlier:
         if message.action == "update":
-            asked.update(_return_requests(message.payload))
+            asked.update(_update_requests(message.payload))
     if not asked:
         return
-    for index, fulfillment in items_of(order_of(ctx.payload), "fulfillments"):
-        if fulfillment.get("type") != "Return":
-            continue
+    for index, fulfillment in returns:
         request = asked.get(str(fulfillment.get("id")))
         echoed = _return_requests({"message": {"order": {"fulfillments": [fulfillment]}}})
         told = next(iter(echoed.values()), None)
