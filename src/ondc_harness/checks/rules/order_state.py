@@ -16,15 +16,17 @@ from typing import Any, Final
 from ondc_harness.checks.access import MISSING, get
 from ondc_harness.checks.catalog import CheckContext, rule
 from ondc_harness.checks.findings import Severity, Violation, json_path
-from ondc_harness.checks.rules._common import RETAIL, earlier, order_of, parse_timestamp
+from ondc_harness.checks.rules._common import RETAIL, order_of, parse_timestamp
 from ondc_harness.states import ORDER_STATES, ORDER_TRANSITIONS, order_move_is_legal
 
 _R = "RULES-REFERENCE.md"
 _STATEFUL: Final = ("confirm", "on_confirm", "on_status", "on_cancel", "on_update")
+_SELLER_REPORTS: Final = _STATEFUL[1:]
 
 
 def _state(payload: Any) -> Any:
-    return get(order_of(payload), "state")
+    """``message.order.state`` (``MISSING`` if absent)."""
+    return order_of(payload).get("state", MISSING)
 
 
 @rule("RET-STATE-001", "order.state is Created, Accepted, In-progress, Completed or Cancelled",
@@ -61,8 +63,8 @@ def state_monotonic(ctx: CheckContext) -> Iterator[Violation]:
     state = _state(ctx.payload)
     if state not in ORDER_STATES:
         return
-    previous = next((m for m in reversed(earlier(ctx)) if m.action in _STATEFUL
-                     and m.action != "confirm" and _state(m.payload) in ORDER_STATES), None)
+    previous = next((m for m in reversed(ctx.earlier) if m.action in _SELLER_REPORTS
+                     and _state(m.payload) in ORDER_STATES), None)
     if previous is None:
         return
     before = _state(previous.payload)
@@ -101,7 +103,7 @@ def confirm_timestamps(ctx: CheckContext) -> Iterator[Violation]:
 def on_confirm_timestamps(ctx: CheckContext) -> Iterator[Violation]:
     """created_at fixes when the order came to be (cancellation and SLA clocks start there)."""
     order = order_of(ctx.payload)
-    confirm = next((m for m in reversed(earlier(ctx)) if m.action == "confirm"), None)
+    confirm = next((m for m in reversed(ctx.earlier) if m.action == "confirm"), None)
     created = get(order_of(confirm.payload), "created_at") if confirm is not None else MISSING
     if "created_at" in order and created is not MISSING and not _same_instant(
             order["created_at"], created):

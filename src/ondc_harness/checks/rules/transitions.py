@@ -13,12 +13,14 @@ Pre-order codes (Serviceable/Non-serviceable) are not part of this life and are 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, Final
+from types import MappingProxyType
+from typing import Any, Final, NamedTuple
 
 from ondc_harness.checks.access import get_str, items_of, tag_value
 from ondc_harness.checks.catalog import CheckContext, rule
 from ondc_harness.checks.findings import Severity, Violation, json_path
-from ondc_harness.checks.rules._common import RETAIL, earlier, order_of
+from ondc_harness.checks.rules._common import RETAIL, order_of
+from ondc_harness.checks.views import shared
 from ondc_harness.states import (
     ENTRY_STATES,
     FULFILLMENT_TRANSITIONS,
@@ -30,6 +32,8 @@ from ondc_harness.states import (
 
 _R = "RULES-REFERENCE.md"
 _POST_ORDER: Final = ("on_confirm", "on_status", "on_cancel", "on_update")
+_STATES: Final = MappingProxyType({kind: states_of(kind) for kind in FULFILLMENT_TRANSITIONS})
+""":func:`states_of` per kind, built once (the table is immutable)."""
 
 
 def _kind(fulfillment: dict[str, Any]) -> str | None:
@@ -46,6 +50,23 @@ def _path(index: int) -> str:
     return json_path("message", "order", "fulfillments", index, "state", "descriptor", "code")
 
 
+class _Life(NamedTuple):
+    """A fulfillment of an order, as these rules follow it: id, kind and post-order state."""
+
+    position: int
+    id: Any
+    kind: str | None
+    code: str | None
+
+
+@shared
+def _lives(payload: Any) -> tuple[_Life, ...]:
+    """The fulfillments of the payload's order, read once per payload: the rules checking the
+    message and every later message of the flow (looking back at it) share them."""
+    return tuple(_Life(index, f.get("id"), _kind(f), _code(f))
+                 for index, f in items_of(order_of(payload), "fulfillments"))
+
+
 def _previous_state(ctx: CheckContext, fid: str,
                     kind: str) -> tuple[str, str, str | None] | None:
     """(state, action, kind) of fulfillment ``fid`` in the latest earlier post-order message.
@@ -55,18 +76,15 @@ def _previous_state(ctx: CheckContext, fid: str,
     lives; a fulfillment whose kind changed under its id is still compared with what it was.
     """
     latest: tuple[str, str, str | None] | None = None
-    for message in reversed(earlier(ctx)):
+    for message in reversed(ctx.earlier):
         if message.action not in _POST_ORDER:
             continue
-        for _, fulfillment in items_of(order_of(message.payload), "fulfillments"):
-            if fulfillment.get("id") != fid:
+        for life in _lives(message.payload):
+            if life.id != fid or life.code is None:
                 continue
-            code = _code(fulfillment)
-            if code is None:
-                continue
-            if _kind(fulfillment) == kind:
-                return code, message.action, kind
-            latest = latest or (code, message.action, _kind(fulfillment))
+            if life.kind == kind:
+                return life.code, message.action, kind
+            latest = latest or (life.code, message.action, life.kind)
     return latest
 
 
@@ -75,7 +93,7 @@ def _order_life_seen(ctx: CheckContext) -> bool:
     here was created here; a log that starts later (a stray callback of another run) may show
     it in any state."""
     return ctx.message.action == "on_confirm" or any(
-        m.action == "on_confirm" for m in earlier(ctx))
+        m.action == "on_confirm" for m in ctx.earlier)
 
 
 @rule("RET-TRANS-001", "A fulfillment state is a state of its type and routing", Severity.MAJOR,
@@ -84,13 +102,12 @@ def _order_life_seen(ctx: CheckContext) -> bool:
 def state_of_kind(ctx: CheckContext) -> Iterator[Violation]:
     """"In-transit" on a self-pickup, or "Out-for-pickup" anywhere in Retail, is no state the
     buyer app can place on its timeline."""
-    for index, fulfillment in items_of(order_of(ctx.payload), "fulfillments"):
-        kind, code = _kind(fulfillment), _code(fulfillment)
+    for index, _, kind, code in _lives(ctx.payload):
         if kind is None or code is None:
             continue
-        if code not in states_of(kind):
+        if code not in _STATES[kind]:
             yield Violation(_path(index), f"{code} is not a state of a {kind} fulfillment",
-                            expected=sorted(states_of(kind)), actual=code)
+                            expected=sorted(_STATES[kind]), actual=code)
 
 
 @rule("RET-TRANS-002", "A fulfillment moves only along the legal transitions of its type and "
@@ -101,10 +118,8 @@ def state_of_kind(ctx: CheckContext) -> Iterator[Violation]:
 def legal_move(ctx: CheckContext) -> Iterator[Violation]:
     """A delivered order that is "Packed" again, or an RTO born "RTO-Delivered", misreports
     where the goods are."""
-    for index, fulfillment in items_of(order_of(ctx.payload), "fulfillments"):
-        kind, code, fid = _kind(fulfillment), _code(fulfillment), fulfillment.get("id")
-        if kind is None or code is None or not isinstance(fid, str) or code not in states_of(
-                kind):
+    for index, fid, kind, code in _lives(ctx.payload):
+        if kind is None or code is None or not isinstance(fid, str) or code not in _STATES[kind]:
             continue
         previous = _previous_state(ctx, fid, kind)
         if previous is None:
@@ -115,7 +130,7 @@ def legal_move(ctx: CheckContext) -> Iterator[Violation]:
                                 expected=sorted(entry), actual=code)
             continue
         before, action, was = previous
-        if was is None or before not in states_of(was):
+        if was is None or before not in _STATES[was]:
             continue  # no state of its kind: RET-TRANS-001 reported it where it was sent
         if not fulfillment_move_is_legal(kind, before, code):
             allowed = sorted({before} | FULFILLMENT_TRANSITIONS[kind].get(before, frozenset()))
