@@ -13,11 +13,10 @@ are then not checked (nothing to check them against).
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from ondc_harness.checks.access import get, get_dict, items_of
+from ondc_harness.checks.access import items_of
 from ondc_harness.checks.catalog import CheckContext, rule
 from ondc_harness.checks.findings import Severity, Violation, json_path
 from ondc_harness.checks.rules._common import RETAIL, member, numeric, str_values
@@ -51,7 +50,7 @@ def item_fulfillment(ctx: CheckContext) -> Iterator[Violation]:
         known = _ids(provider, "fulfillments") | catalog_level
         if not known:
             continue
-        for i, item in items_of(provider, "items"):
+        for i, item in items_of(provider.get("items")):
             if "fulfillment_id" in item and not member(item["fulfillment_id"], known):
                 yield Violation(_path(p, "items", i, "fulfillment_id"),
                                 f"item {item.get('id')!r} refers to fulfillment "
@@ -68,7 +67,7 @@ def item_location(ctx: CheckContext) -> Iterator[Violation]:
         known = _ids(provider, "locations")
         if not known:
             continue
-        for i, item in items_of(provider, "items"):
+        for i, item in items_of(provider.get("items")):
             if "location_id" in item and not member(item["location_id"], known):
                 yield Violation(_path(p, "items", i, "location_id"),
                                 f"item {item.get('id')!r} refers to location "
@@ -82,26 +81,26 @@ def item_location(ctx: CheckContext) -> Iterator[Violation]:
       actions=["on_search"], domains=RETAIL)
 def unique_ids(ctx: CheckContext) -> Iterator[Violation]:
     """select names things by id; a duplicated id makes the selection ambiguous."""
-    providers: Counter[str] = Counter()
+    providers: set[str] = set()
     for p, provider in _providers(ctx):
         pid = provider.get("id")
         if isinstance(pid, str):
-            if providers[pid]:
+            if pid in providers:
                 yield Violation(_path(p, "id"), f"provider id {pid!r} is used more than once",
                                 expected="a unique id", actual=pid)
-            providers[pid] += 1
+            providers.add(pid)
         for key, noun in (("locations", "location"), ("categories", "category"),
                           ("items", "item")):
-            seen: Counter[str] = Counter()
-            for i, element in items_of(provider, key):
+            seen: set[str] = set()
+            for i, element in items_of(provider.get(key)):
                 eid = element.get("id")
                 if not isinstance(eid, str):
                     continue
-                if seen[eid]:
+                if eid in seen:
                     yield Violation(_path(p, key, i, "id"),
                                     f"{noun} id {eid!r} is used more than once in this provider",
                                     expected="a unique id", actual=eid)
-                seen[eid] += 1
+                seen.add(eid)
 
 
 @rule("RET-CAT-004", "Item price is a finite number ≥ 0 and at most price.maximum_value",
@@ -110,9 +109,9 @@ def unique_ids(ctx: CheckContext) -> Iterator[Violation]:
 def item_price(ctx: CheckContext) -> Iterator[Violation]:
     """The catalogue price is what select is quoted against; junk here is junk in every quote."""
     for p, provider in _providers(ctx):
-        for i, item in items_of(provider, "items"):
-            price = get_dict(item, "price")
-            if "value" not in price:
+        for i, item in items_of(provider.get("items")):
+            price = item.get("price")
+            if not isinstance(price, dict) or "value" not in price:
                 continue
             value = numeric(price["value"])
             if value is None or value < 0:
@@ -121,7 +120,7 @@ def item_price(ctx: CheckContext) -> Iterator[Violation]:
                                 expected="a decimal string like \"265.00\"",
                                 actual=price["value"])
                 continue
-            ceiling = numeric(get(price, "maximum_value"))
+            ceiling = numeric(price.get("maximum_value"))
             if ceiling is not None and value > ceiling:
                 yield Violation(_path(p, "items", i, "price", "value"),
                                 f"price of item {item.get('id')!r} exceeds its maximum_value "
@@ -140,7 +139,7 @@ def category_id_format(ctx: CheckContext) -> Iterator[Violation]:
     reference rules check that); the format is a convention the spec states for buyer apps that
     store and display these ids.  Ids that are not strings are the schema's."""
     for p, provider in _providers(ctx):
-        for c, category in items_of(provider, "categories"):
+        for c, category in items_of(provider.get("categories")):
             cid = category.get("id")
             if isinstance(cid, str) and not _CATEGORY_ID.fullmatch(cid):
                 yield Violation(_path(p, "categories", c, "id"),

@@ -19,9 +19,11 @@ formats, references and consistency, and stay silent on shapes they cannot read.
 or one with ``context.city`` ``*`` when its search is not in the flow) carries only what changed,
 so rules about what a full catalogue must hold skip it.
 
-The catalogue helpers at the end (:func:`catalogue_of`) are shared with the request rules
-(:mod:`ondc_harness.checks.rules.requests`), which check select and init against what on_search
-offered.
+The on_search rules read the catalogue through :func:`catalogue`, a view of its providers,
+categories and items worked out once per message (:mod:`ondc_harness.checks.views`) rather than
+re-walked by each rule.  The catalogue helpers at the end (:func:`catalogue_of`) are shared with
+the request rules (:mod:`ondc_harness.checks.rules.requests`), which check select and init
+against what on_search offered.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from ondc_harness.checks.access import MISSING, get, get_dict, get_list, items_of
 from ondc_harness.checks.catalog import CheckContext, rule
@@ -85,7 +87,8 @@ FULFILLMENT_TYPES: Final = frozenset({"Delivery", "Self-Pickup", "Delivery and S
 
 @shared
 def providers(payload: Any) -> tuple[tuple[int, dict[str, Any]], ...]:
-    """``(index, provider)`` of ``message.catalog['bpp/providers']``."""
+    """``(index, provider)`` of ``message.catalog['bpp/providers']`` (the request rules read it
+    for every earlier on_search of the flow, several times per check)."""
     return tuple(items_of(payload, "message", "catalog", PROVIDERS))
 
 
@@ -94,45 +97,266 @@ def ppath(p: int, *parts: str | int) -> str:
     return json_path("message", "catalog", PROVIDERS, p, *parts)
 
 
-@shared
-def tag_groups(tags: Any, code: str) -> tuple[tuple[int, dict[str, Any]], ...]:
+#: ``(index, group)`` of a tag group in its ``tags`` list.
+Group = tuple[int, dict[str, Any]]
+
+# The tag readers below are plain loops, not shared views: a walk of an element's few tag groups
+# costs about what a shared lookup would.  The catalogue rules read item and category tags
+# through :func:`catalogue`, which goes over them once per message.
+
+
+def tag_groups(tags: Any, code: str) -> tuple[Group, ...]:
     """``(index, group)`` for each tag group with this ``code`` (Retail 1.2 ``[{code, list}]``)."""
-    return tuple((index, group) for index, group in items_of(tags) if group.get("code") == code)
+    if not isinstance(tags, list):
+        return ()
+    found = []
+    for index, group in enumerate(tags):
+        if isinstance(group, dict) and group.get("code") == code:
+            found.append((index, group))
+    return tuple(found)
 
 
-@shared
 def entries(group: dict[str, Any]) -> dict[str, tuple[int, Any]]:
     """``code → (index, value)`` of a tag group's list (the first entry of each code)."""
     out: dict[str, tuple[int, Any]] = {}
-    for index, entry in items_of(group, "list"):
-        code = entry.get("code")
-        if isinstance(code, str) and code not in out:
-            out[code] = (index, entry.get("value"))
+    values = group.get("list") if isinstance(group, dict) else None
+    if isinstance(values, list):
+        for index, entry in enumerate(values):
+            if isinstance(entry, dict):
+                code = entry.get("code")
+                if isinstance(code, str) and code not in out:
+                    out[code] = (index, entry.get("value"))
     return out
 
 
-@shared
-def tag_value(tags: Any, group: str, code: str) -> Any:
-    """The first value of ``code`` in the first ``group`` tag group, or :data:`MISSING`."""
-    for _, found in tag_groups(tags, group):
-        entry = entries(found).get(code)
-        if entry is not None:
-            return entry[1]
+def _entry(group: dict[str, Any], code: str) -> tuple[int, Any] | None:
+    """``entries(group).get(code)`` without building the whole mapping: ``(index, value)`` of
+    the group's first ``code`` entry, or ``None``."""
+    values = group.get("list")
+    if isinstance(values, list):
+        for index, entry in enumerate(values):
+            if isinstance(entry, dict) and entry.get("code") == code:
+                return index, entry.get("value")
+    return None
+
+
+def _first_value(groups: Iterable[Group] | None, code: str) -> Any:
+    """The value of the first ``code`` entry among ``groups`` (in order), or :data:`MISSING`."""
+    for _, group in groups or ():
+        values = group.get("list")
+        if isinstance(values, list):
+            for entry in values:
+                if isinstance(entry, dict) and entry.get("code") == code:
+                    return entry.get("value")
     return MISSING
 
 
-@shared
+def tag_value(tags: Any, group: str, code: str) -> Any:
+    """The first value of ``code`` in the first ``group`` tag group, or :data:`MISSING`."""
+    return _first_value(tag_groups(tags, group), code)
+
+
 def item_kind(item: dict[str, Any]) -> str | None:
     """``tags[type].type``: item, dynamic_item or customization (1.2.5; absent in plain 1.2.0)."""
     value = tag_value(item.get("tags"), "type", "type")
     return value if isinstance(value, str) else None
 
 
-@shared
 def category_kind(category: dict[str, Any]) -> str | None:
     """``tags[type].type`` of a provider category: custom_menu, custom_group, variant_group."""
     value = tag_value(category.get("tags"), "type", "type")
     return value if isinstance(value, str) else None
+
+
+# --- the catalogue of the on_search under check, read once -----------------------------------
+#
+# The view lives as long as the check (offline: the whole flow) and a large catalogue has
+# thousands of items, so it is kept lean: every object it keeps is one more for the garbage
+# collector to walk.  Tag references keep indexes; paths are built only for a finding.
+
+#: ``(tag index, entry index, value)`` of an entry of one of an item's tag groups.
+TagRef = tuple[int, int, Any]
+
+#: The item tag groups that rules walk group by group (gathered per provider, in item order).
+_WALKED: Final = frozenset({"type", "timing", "config", "veg_nonveg", "origin"})
+
+
+def _by_code(tags: Any) -> dict[str, list[Group]]:
+    """An element's tag groups by code, each code's groups in order: ``tag_groups(tags, code)``
+    for every code at once."""
+    out: dict[str, list[Group]] = {}
+    if isinstance(tags, list):
+        for index, group in enumerate(tags):
+            if isinstance(group, dict):
+                code = group.get("code")
+                if isinstance(code, str):
+                    if code in out:
+                        out[code].append((index, group))
+                    else:
+                        out[code] = [(index, group)]
+    return out
+
+
+def _ids_in(t: int, group: dict[str, Any]) -> tuple[TagRef, ...]:
+    """The ``id`` entries of tag group ``t``."""
+    refs: list[TagRef] = []
+    values = group.get("list")
+    if isinstance(values, list):
+        for e, entry in enumerate(values):
+            if isinstance(entry, dict) and entry.get("code") == "id":
+                refs.append((t, e, entry.get("value")))
+    return tuple(refs)
+
+
+def _tag_path(p: int, i: int, t: int, e: int) -> str:
+    """JSONPath of entry ``e`` of tag group ``t`` of item ``i`` of provider ``p``."""
+    return ppath(p, "items", i, "tags", t, "list", e, "value")
+
+
+_NO_PRICE: Final[dict[str, Any]] = {}
+
+
+class CatalogueItem(NamedTuple):
+    """One item of the catalogue with what the item rules read from its tags and price.
+
+    Customisation references (retail-1.2/docs/customizations.md) are the ``id`` entries of
+    the item's tag groups: ``custom_group`` (the groups configuring a base item), ``parent``
+    (the group of a customisation), ``child`` (the groups nested under a customisation).
+    Read-only.
+    """
+
+    p: int
+    i: int
+    item: dict[str, Any]
+    kind: str | None
+    """:func:`item_kind`."""
+    custom_group: tuple[TagRef, ...]
+    parents: tuple[TagRef, ...]
+    child: tuple[TagRef, ...]
+    default: TagRef | None
+    """The first ``default`` entry of the ``parent`` groups (a customisation's default flag)."""
+    overrides: bool
+    """The item has ``config`` tag groups (item-level overrides of its groups' config)."""
+    price: dict[str, Any]
+    """``price`` when it is an object, else ``{}``."""
+    value: Decimal | None
+    """``price.value`` as a number (:func:`numeric`), ``None`` when absent or junk."""
+    maximum: Decimal | None
+    """``price.maximum_value`` likewise."""
+
+    @property
+    def parent(self) -> Any:
+        """:func:`parent_group`: the first ``parent`` id, or :data:`MISSING`."""
+        return self.parents[0][2] if self.parents else MISSING
+
+
+class CatalogueCategory(NamedTuple):
+    """One provider category with its tag groups by code and its type.  Read-only."""
+
+    c: int
+    category: dict[str, Any]
+    tags: dict[str, list[Group]]
+    kind: str | None
+    """:func:`category_kind`."""
+
+
+class CatalogueProvider(NamedTuple):
+    """One provider of the catalogue, its categories and items.  Read-only."""
+
+    p: int
+    provider: dict[str, Any]
+    categories: tuple[CatalogueCategory, ...]
+    items: tuple[CatalogueItem, ...]
+    groups: dict[str, dict[str, Any]]
+    """:func:`custom_groups`."""
+    walked: dict[str, list[tuple[CatalogueItem, int, dict[str, Any]]]]
+    """``code → (item, tag index, group)`` of the items' tag groups with a code of
+    :data:`_WALKED`, in item order."""
+
+
+class Catalogue(NamedTuple):
+    """The providers of an on_search and all their items (in catalogue order).  Read-only."""
+
+    providers: tuple[CatalogueProvider, ...]
+    items: tuple[CatalogueItem, ...]
+
+
+def _item_of(p: int, i: int, item: dict[str, Any],
+             walked: dict[str, list[tuple[CatalogueItem, int, dict[str, Any]]]]
+             ) -> CatalogueItem:
+    """One item's view (one pass over its tag groups); adds its walked groups to ``walked``."""
+    kind: Any = None
+    kind_found = overrides = False
+    custom_group: tuple[TagRef, ...] = ()
+    parents: tuple[TagRef, ...] = ()
+    child: tuple[TagRef, ...] = ()
+    default: TagRef | None = None
+    walk: list[tuple[int, str, dict[str, Any]]] = []
+    tags = item.get("tags")
+    for t, group in enumerate(tags) if isinstance(tags, list) else ():
+        if not isinstance(group, dict):
+            continue
+        code = group.get("code")
+        if not isinstance(code, str):
+            continue
+        if code in _WALKED:
+            walk.append((t, code, group))
+            if code == "type" and not kind_found:  # tag_value: the first type entry
+                found = _entry(group, "type")
+                if found is not None:
+                    kind, kind_found = found[1], True
+            elif code == "config":
+                overrides = True
+        elif code == "parent":
+            parents += _ids_in(t, group)
+            if default is None:
+                found = _entry(group, "default")
+                if found is not None:
+                    default = (t, found[0], found[1])
+        elif code == "child":
+            child += _ids_in(t, group)
+        elif code == "custom_group":
+            custom_group += _ids_in(t, group)
+    price = item.get("price")
+    if isinstance(price, dict):
+        value = numeric(price["value"]) if "value" in price else None
+        maximum = numeric(price["maximum_value"]) if "maximum_value" in price else None
+    else:
+        price, value, maximum = _NO_PRICE, None, None
+    view = CatalogueItem(p, i, item, kind if isinstance(kind, str) else None, custom_group,
+                         parents, child, default, overrides, price, value, maximum)
+    for t, code, group in walk:
+        if code in walked:
+            walked[code].append((view, t, group))
+        else:
+            walked[code] = [(view, t, group)]
+    return view
+
+
+def _category_of(c: int, category: dict[str, Any]) -> CatalogueCategory:
+    tags = _by_code(category.get("tags"))
+    kind = _first_value(tags.get("type"), "type")
+    return CatalogueCategory(c, category, tags, kind if isinstance(kind, str) else None)
+
+
+@shared
+def catalogue(payload: Any) -> Catalogue:
+    """The on_search catalogue as the catalogue rules read it: every provider's categories and
+    items with their types, customisation references, prices and the tag groups rules walk,
+    worked out once per message instead of once per rule."""
+    listed: list[CatalogueProvider] = []
+    every: list[CatalogueItem] = []
+    for p, provider in providers(payload):
+        categories = tuple(_category_of(c, category)
+                           for c, category in items_of(provider.get("categories")))
+        walked: dict[str, list[tuple[CatalogueItem, int, dict[str, Any]]]] = {}
+        items = tuple(_item_of(p, i, item, walked)
+                      for i, item in items_of(provider.get("items")))
+        groups = {view.category["id"]: view.category for view in categories
+                  if view.kind == "custom_group" and isinstance(view.category.get("id"), str)}
+        listed.append(CatalogueProvider(p, provider, categories, items, groups, walked))
+        every.extend(items)
+    return Catalogue(tuple(listed), tuple(every))
 
 
 def gps_problem(value: Any, *, decimals: int = 0) -> str | None:
@@ -155,8 +379,9 @@ def has_catalog_inc(search: Message) -> bool:
     return any(True for _ in tag_groups(get(search.body, "intent", "tags"), "catalog_inc"))
 
 
+@shared
 def is_incremental(ctx: CheckContext) -> bool:
-    """Whether the on_search under check is an incremental refresh.
+    """Whether the on_search under check is an incremental refresh (shared: a dozen rules ask).
 
     retail-1.2/docs/incremental_catalog_refresh.md: a solicited answer has the message_id of a
     ``catalog_inc`` search; pushes keep the transaction with a message_id of their own.  A second
@@ -166,6 +391,11 @@ def is_incremental(ctx: CheckContext) -> bool:
     the search in the flow, the 1.2.5 validator's own criterion is used: an incremental
     on_search is the one with ``context.city`` ``*`` (ON_SEARCH_INCREMENTAL_CATALOG).
     """
+    return _incremental(ctx)
+
+
+def _incremental(ctx: CheckContext) -> bool:
+    """:func:`is_incremental`, not remembered (for contexts made up on the way)."""
     request = answered_request(ctx)
     if request is not None:
         answered_before = any(m.action == "on_search" and m.message_id == request.message_id
@@ -316,7 +546,7 @@ def _inc_path(t: int, e: int, *rest: str) -> str:
 def catalog_inc_mode(ctx: CheckContext) -> Iterator[Violation]:
     """The seller starts or stops pushing on this value; anything else leaves it guessing."""
     for t, group in _catalog_inc(ctx):
-        found = entries(group).get("mode")
+        found = _entry(group, "mode")
         if found is not None and not member(found[1], {"start", "stop"}):
             yield Violation(_inc_path(t, found[0], "value"), "catalog_inc mode is not start/stop",
                             expected=["start", "stop"], actual=found[1])
@@ -514,31 +744,33 @@ def descriptor_names(ctx: CheckContext) -> Iterator[Violation]:
         if (full or "descriptor" in provider) and _blank(name):
             yield Violation(ppath(p, "descriptor", "name"), "provider has no name",
                             expected="a non-empty name", actual=None if name is MISSING else name)
-        for key in ("categories", "items"):
+        for key, noun in (("categories", "category"), ("items", "item")):
             for i, element in items_of(provider, key):
-                if isinstance(element.get("descriptor"), dict):
-                    name = element["descriptor"].get("name", MISSING)
-                    if _blank(name):
-                        noun = "category" if key == "categories" else "item"
-                        yield Violation(ppath(p, key, i, "descriptor", "name"),
-                                        f"{noun} {element.get('id')!r} has no name",
-                                        expected="a non-empty name",
-                                        actual=None if name is MISSING else name)
+                descriptor = element.get("descriptor")
+                if not isinstance(descriptor, dict):
+                    continue
+                name = descriptor.get("name", MISSING)
+                if _blank(name):
+                    yield Violation(ppath(p, key, i, "descriptor", "name"),
+                                    f"{noun} {element.get('id')!r} has no name",
+                                    expected="a non-empty name",
+                                    actual=None if name is MISSING else name)
 
 
 def _descriptors(payload: Any) -> Iterator[tuple[tuple[str | int, ...], dict[str, Any]]]:
-    """Every descriptor of the catalogue with its path parts."""
-    base: tuple[str | int, ...] = ("message", "catalog")
-    descriptor = get(payload, *base, "bpp/descriptor")
+    """Every descriptor of the catalogue with its path parts relative to ``message.catalog``
+    (built as they are met: only a bad descriptor needs its path)."""
+    descriptor = get(payload, "message", "catalog", "bpp/descriptor")
     if isinstance(descriptor, dict):
-        yield (*base, "bpp/descriptor"), descriptor
+        yield ("bpp/descriptor",), descriptor
     for p, provider in providers(payload):
         if isinstance(provider.get("descriptor"), dict):
-            yield (*base, PROVIDERS, p, "descriptor"), provider["descriptor"]
+            yield (PROVIDERS, p, "descriptor"), provider["descriptor"]
         for key in ("categories", "items", "offers"):
             for i, element in items_of(provider, key):
-                if isinstance(element.get("descriptor"), dict):
-                    yield (*base, PROVIDERS, p, key, i, "descriptor"), element["descriptor"]
+                descriptor = element.get("descriptor")
+                if isinstance(descriptor, dict):
+                    yield (PROVIDERS, p, key, i, "descriptor"), descriptor
 
 
 @rule("RET-CAT-022", "Descriptor symbol and images are http(s) URLs", Severity.MINOR,
@@ -548,14 +780,16 @@ def descriptor_images(ctx: CheckContext) -> Iterator[Violation]:
     """Buyer apps fetch these to render the store; a file name or a blank is a broken image,
     and a URL padded with spaces is no URI (RFC 3986) for a strict client."""
     for parts, descriptor in _descriptors(ctx.payload):
-        if "symbol" in descriptor and not (isinstance(descriptor["symbol"], str)
-                                           and _URL.match(descriptor["symbol"])):
-            yield Violation(json_path(*parts, "symbol"), _not_url("symbol", descriptor["symbol"]),
-                            expected="https://…", actual=descriptor["symbol"])
-        for i, image in enumerate(get_list(descriptor, "images")):
-            if not (isinstance(image, str) and _URL.match(image)):
-                yield Violation(json_path(*parts, "images", i), _not_url("image", image),
-                                expected="https://…", actual=image)
+        symbol = descriptor.get("symbol", MISSING)
+        if symbol is not MISSING and not (isinstance(symbol, str) and _URL.match(symbol)):
+            yield Violation(json_path("message", "catalog", *parts, "symbol"),
+                            _not_url("symbol", symbol), expected="https://…", actual=symbol)
+        images = descriptor.get("images")
+        if isinstance(images, list):
+            for i, image in enumerate(images):
+                if not (isinstance(image, str) and _URL.match(image)):
+                    yield Violation(json_path("message", "catalog", *parts, "images", i),
+                                    _not_url("image", image), expected="https://…", actual=image)
 
 
 def _not_url(what: str, value: object) -> str:
@@ -603,13 +837,17 @@ _LABELS: Final = {
 }
 
 
-def _timed(provider: dict[str, Any]) -> Iterator[tuple[str, tuple[str | int, ...],
-                                                       dict[str, Any]]]:
-    """``(kind, relative path, element)`` for the provider, its locations and its items."""
-    yield "provider", (), provider
+def _times(provider: dict[str, Any]) -> Iterator[tuple[str, tuple[str | int, ...],
+                                                      dict[str, Any]]]:
+    """``(kind, relative path, time)`` of the provider, its locations and its items that have a
+    ``time`` object (kind: provider, location or item)."""
+    if isinstance(provider.get("time"), dict):
+        yield "provider", (), provider["time"]
     for key, kind in (("locations", "location"), ("items", "item")):
-        for i, element in items_of(provider, key):
-            yield kind, (key, i), element
+        for i, element in items_of(provider.get(key)):
+            time = element.get("time")
+            if isinstance(time, dict):
+                yield kind, (key, i), time
 
 
 @rule("RET-CAT-025", "time.label is enable/disable (locations also close; open/close in an "
@@ -620,12 +858,15 @@ def time_labels(ctx: CheckContext) -> Iterator[Violation]:
     """A label is how a store or item is switched off; an unknown one leaves it switched on."""
     incremental = is_incremental(ctx)
     for p, provider in providers(ctx.payload):
-        for kind, rel, element in _timed(provider):
-            label = get(element, "time", "label")
+        for kind, rel, time in _times(provider):
+            if "label" not in time:
+                continue
+            label = time["label"]
             allowed = _LABELS[kind][1 if incremental else 0]
-            if label is not MISSING and not member(label, allowed):
-                yield Violation(ppath(p, *rel, "time", "label"), f"{kind} time.label not in enum",
-                                expected=sorted(allowed), actual=label)
+            if not member(label, allowed):
+                yield Violation(ppath(p, *rel, "time", "label"),
+                                f"{kind} time.label not in enum", expected=sorted(allowed),
+                                actual=label)
 
 
 _SNAPSHOT_TOLERANCE: Final = timedelta(seconds=1)
@@ -646,8 +887,8 @@ def snapshot_not_future(ctx: CheckContext) -> Iterator[Violation]:
     now += _SNAPSHOT_TOLERANCE
     for p, provider in providers(ctx.payload):
         late_items: list[tuple[tuple[str | int, ...], Any]] = []
-        for kind, rel, element in _timed(provider):
-            raw = get(element, "time", "timestamp")
+        for kind, rel, time in _times(provider):
+            raw = time.get("timestamp")
             moment = parse_timestamp(raw)
             if moment is None or moment <= now:
                 continue
@@ -830,7 +1071,7 @@ def tag_location_known(ctx: CheckContext) -> Iterator[Violation]:
             continue  # an incremental refresh may send tags without the locations
         for code in ("serviceability", "timing"):
             for t, group in tag_groups(provider.get("tags"), code):
-                found = entries(group).get("location")
+                found = _entry(group, "location")
                 if found is not None and not member(found[1], known):
                     yield Violation(ppath(p, "tags", t, "list", found[0], "value"),
                                     f"{code} location is not a location of this provider",
@@ -913,7 +1154,7 @@ def timing_type(ctx: CheckContext) -> Iterator[Violation]:
     """The type says which activity the hours are for; without it the hours mean nothing."""
     for p, provider in providers(ctx.payload):
         for t, group in tag_groups(provider.get("tags"), "timing"):
-            found = entries(group).get("type")
+            found = _entry(group, "type")
             if found is None:
                 yield Violation(ppath(p, "tags", t, "list"), "timing tag has no type",
                                 expected=sorted(_TIMING_TYPES), actual=None)
@@ -936,16 +1177,17 @@ def timing_order(ctx: CheckContext) -> Iterator[Violation]:
                             expected="a timing tag of type Order or All", actual=kinds)
 
 
-def _timing_groups(provider: dict[str, Any]) -> Iterator[tuple[tuple[str | int, ...],
-                                                               dict[str, Any]]]:
+def _timing_groups(pv: CatalogueProvider) -> Iterator[tuple[tuple[str | int, ...],
+                                                            dict[str, Any]]]:
     """Timing-like tag groups: provider timing/serviceability, category and item timing."""
     for code in ("timing", "serviceability"):
-        for t, group in tag_groups(provider.get("tags"), code):
+        for t, group in tag_groups(pv.provider.get("tags"), code):
             yield ("tags", t), group
-    for key in ("categories", "items"):
-        for i, element in items_of(provider, key):
-            for t, group in tag_groups(element.get("tags"), "timing"):
-                yield (key, i, "tags", t), group
+    for cv in pv.categories:
+        for t, group in cv.tags.get("timing", ()):
+            yield ("categories", cv.c, "tags", t), group
+    for it, t, group in pv.walked.get("timing", ()):
+        yield ("items", it.i, "tags", t), group
 
 
 @rule("RET-CAT-039", "Timing days are \"1\"…\"7\" with day_to ≥ day_from, times HHMM with "
@@ -954,10 +1196,10 @@ def _timing_groups(provider: dict[str, Any]) -> Iterator[tuple[tuple[str | int, 
       "[^22]-[^25], [^84]", actions=["on_search"], domains=RETAIL)
 def timing_values(ctx: CheckContext) -> Iterator[Violation]:
     """Provider, menu, item and serviceability hours; an inverted window is never open."""
-    for p, provider in providers(ctx.payload):
-        for rel, group in _timing_groups(provider):
+    for pv in catalogue(ctx.payload).providers:
+        for rel, group in _timing_groups(pv):
             for index, reason, value in _timing_problems(group):
-                yield Violation(ppath(p, *rel, "list", index, "value"), reason,
+                yield Violation(ppath(pv.p, *rel, "list", index, "value"), reason,
                                 expected="days 1–7, times 0000–2359, to ≥ from", actual=value)
 
 
@@ -968,7 +1210,7 @@ def minimum_order_value(ctx: CheckContext) -> Iterator[Violation]:
     """The buyer app blocks checkout below it; a junk value blocks every cart or none."""
     for p, provider in providers(ctx.payload):
         for t, group in tag_groups(provider.get("tags"), "order_value"):
-            found = entries(group).get("min_value")
+            found = _entry(group, "min_value")
             if found is None:
                 continue
             value = numeric(found[1])
@@ -1028,12 +1270,12 @@ _CATEGORY_KINDS: Final = frozenset({"custom_menu", "custom_group", "variant_grou
       actions=["on_search"], domains=RETAIL)
 def category_type(ctx: CheckContext) -> Iterator[Violation]:
     """The type decides whether a category is a menu section, a customisation or a variant."""
-    for p, provider in providers(ctx.payload):
-        for c, category in items_of(provider, "categories"):
-            for t, group in tag_groups(category.get("tags"), "type"):
-                found = entries(group).get("type")
+    for pv in catalogue(ctx.payload).providers:
+        for cv in pv.categories:
+            for t, group in cv.tags.get("type", ()):
+                found = _entry(group, "type")
                 if found is not None and not member(found[1], _CATEGORY_KINDS):
-                    yield Violation(ppath(p, "categories", c, "tags", t, "list", found[0],
+                    yield Violation(ppath(pv.p, "categories", cv.c, "tags", t, "list", found[0],
                                           "value"), "category type not in enum",
                                     expected=sorted(_CATEGORY_KINDS), actual=found[1])
 
@@ -1056,16 +1298,16 @@ def _item_configs(item: dict[str, Any]) -> Iterator[tuple[int, dict[str, tuple[i
 def config_override_target(ctx: CheckContext) -> Iterator[Violation]:
     """An override for a group the item does not use changes nothing, and the real group keeps
     limits the seller meant to override."""
-    for p, i, item in _items(ctx):
-        used = str_values(ref for _, ref in _custom_groups_of(item))
-        for t, found in _item_configs(item):
-            target = found.get("id")
+    for pv in catalogue(ctx.payload).providers:
+        for it, t, group in pv.walked.get("config", ()):
+            used = str_values(ref for _, _, ref in it.custom_group)
+            target = _entry(group, "id")
             if target is None:
-                yield Violation(ppath(p, "items", i, "tags", t, "list"),
+                yield Violation(ppath(it.p, "items", it.i, "tags", t, "list"),
                                 "item config names no customisation group (id)",
                                 expected=sorted(used), actual=None)
             elif not member(target[1], used):
-                yield Violation(ppath(p, "items", i, "tags", t, "list", target[0], "value"),
+                yield Violation(ppath(it.p, "items", it.i, "tags", t, "list", target[0], "value"),
                                 "item config overrides a group the item does not use",
                                 expected=sorted(used), actual=target[1])
 
@@ -1087,18 +1329,17 @@ def _int_of(value: Any) -> int | None:
       "TAGS_PROVIDER_CATEGORY_CONFIG", actions=["on_search"], domains=RETAIL)
 def group_config(ctx: CheckContext) -> Iterator[Violation]:
     """min and max are how many options the buyer must and may pick; min > max is unorderable."""
-    for p, provider in providers(ctx.payload):
+    for pv in catalogue(ctx.payload).providers:
         configs: list[tuple[tuple[str | int, ...], dict[str, tuple[int, Any]]]] = []
-        for c, category in items_of(provider, "categories"):
-            if category_kind(category) == "custom_group":
-                configs += [(("categories", c, "tags", t, "list"), entries(group))
-                            for t, group in tag_groups(category.get("tags"), "config")]
-        for i, item in items_of(provider, "items"):
-            configs += [(("items", i, "tags", t, "list"), found)
-                        for t, found in _item_configs(item)]
+        for cv in pv.categories:
+            if cv.kind == "custom_group":
+                configs += [(("categories", cv.c, "tags", t, "list"), entries(group))
+                            for t, group in cv.tags.get("config", ())]
+        configs += [(("items", it.i, "tags", t, "list"), entries(group))
+                    for it, t, group in pv.walked.get("config", ())]
         for base, found in configs:
             for code, reason, expected in _config_problems(found):
-                yield Violation(ppath(p, *base, found[code][0], "value"), reason,
+                yield Violation(ppath(pv.p, *base, found[code][0], "value"), reason,
                                 expected=expected, actual=found[code][1])
 
 
@@ -1122,12 +1363,12 @@ def _config_problems(found: dict[str, tuple[int, Any]]) -> Iterator[tuple[str, s
       domains=RETAIL)
 def menu_rank(ctx: CheckContext) -> Iterator[Violation]:
     """Buyer apps order menu sections by rank."""
-    for p, provider in providers(ctx.payload):
-        for c, category in items_of(provider, "categories"):
-            for t, group in tag_groups(category.get("tags"), "display"):
-                found = entries(group).get("rank")
+    for pv in catalogue(ctx.payload).providers:
+        for cv in pv.categories:
+            for t, group in cv.tags.get("display", ()):
+                found = _entry(group, "rank")
                 if found is not None and not (_int_of(found[1]) or 0) > 0:
-                    yield Violation(ppath(p, "categories", c, "tags", t, "list", found[0],
+                    yield Violation(ppath(pv.p, "categories", cv.c, "tags", t, "list", found[0],
                                           "value"), "display rank is not a positive integer",
                                     expected="like \"1\"", actual=found[1])
 
@@ -1141,15 +1382,15 @@ _VARIANT_ATTR = re.compile(r"^item\.(quantity\.unitized\.measure|tags\.attribute
       domains=RETAIL)
 def variant_attr(ctx: CheckContext) -> Iterator[Violation]:
     """Buyer apps build the variant picker from these attribute paths."""
-    for p, provider in providers(ctx.payload):
-        for c, category in items_of(provider, "categories"):
-            if category_kind(category) != "variant_group":
+    for pv in catalogue(ctx.payload).providers:
+        for cv in pv.categories:
+            if cv.kind != "variant_group":
                 continue
-            for t, group in tag_groups(category.get("tags"), "attr"):
-                found = entries(group).get("name")
+            for t, group in cv.tags.get("attr", ()):
+                found = _entry(group, "name")
                 if found is not None and not (isinstance(found[1], str)
                                               and _VARIANT_ATTR.match(found[1])):
-                    yield Violation(ppath(p, "categories", c, "tags", t, "list", found[0],
+                    yield Violation(ppath(pv.p, "categories", cv.c, "tags", t, "list", found[0],
                                           "value"), "variant attribute is not an item path",
                                     expected="item.quantity.unitized.measure or "
                                     "item.tags.attribute.<name>", actual=found[1])
@@ -1157,11 +1398,9 @@ def variant_attr(ctx: CheckContext) -> Iterator[Violation]:
 
 # --- on_search: items ----------------------------------------------------------------------------
 
-@shared
-def _items(ctx: CheckContext) -> tuple[tuple[int, int, dict[str, Any]], ...]:
-    """``(provider index, item index, item)`` of every catalogue item."""
-    return tuple((p, i, item) for p, provider in providers(ctx.payload)
-                 for i, item in items_of(provider, "items"))
+def _items(ctx: CheckContext) -> tuple[CatalogueItem, ...]:
+    """Every catalogue item (:func:`catalogue`)."""
+    return catalogue(ctx.payload).items
 
 
 @rule("RET-CAT-047", "Item price currency is INR and maximum_value a finite number",
@@ -1169,20 +1408,15 @@ def _items(ctx: CheckContext) -> tuple[tuple[int, int, dict[str, Any]], ...]:
       actions=["on_search"], domains=RETAIL)
 def item_price_shape(ctx: CheckContext) -> Iterator[Violation]:
     """maximum_value is the MRP shown struck through; junk there is a false discount."""
-    for p, i, item in _items(ctx):
-        price = get_dict(item, "price")
+    for it in _items(ctx):
+        price = it.price
         if "currency" in price and price["currency"] != "INR":
-            yield Violation(ppath(p, "items", i, "price", "currency"), "currency is not INR",
+            yield Violation(ppath(it.p, "items", it.i, "price", "currency"), "currency is not INR",
                             expected="INR", actual=price["currency"])
-        if "maximum_value" in price and numeric(price["maximum_value"]) is None:
-            yield Violation(ppath(p, "items", i, "price", "maximum_value"),
+        if "maximum_value" in price and it.maximum is None:
+            yield Violation(ppath(it.p, "items", it.i, "price", "maximum_value"),
                             "maximum_value is not a number", expected="like \"265.00\"",
                             actual=price["maximum_value"])
-
-
-def _custom_groups_of(item: dict[str, Any]) -> list[tuple[tuple[str | int, ...], Any]]:
-    """``(relative path, group id)`` of an item's ``custom_group`` tag entries."""
-    return _group_refs(item, "custom_group")
 
 
 @rule("RET-CAT-048", "An item without customisation groups is priced above 0", Severity.MAJOR,
@@ -1191,14 +1425,17 @@ def _custom_groups_of(item: dict[str, Any]) -> list[tuple[tuple[str | int, ...],
 def item_price_positive(ctx: CheckContext) -> Iterator[Violation]:
     """A plain item at 0.00 is given away; only a base item priced through its customisations
     (and customisations themselves) may be 0."""
-    for p, i, item in _items(ctx):
-        if item_kind(item) in ("customization",) or _custom_groups_of(item):
+    for it in _items(ctx):
+        if it.value is None or it.value != 0 or it.kind == "customization" or it.custom_group:
             continue
-        value = numeric(get(item, "price", "value"))
-        if value is not None and value == 0:
-            yield Violation(ppath(p, "items", i, "price", "value"),
-                            f"item {item.get('id')!r} is priced 0 with no customisations",
-                            expected="> 0", actual=get(item, "price", "value"))
+        yield Violation(ppath(it.p, "items", it.i, "price", "value"),
+                        f"item {it.item.get('id')!r} is priced 0 with no customisations",
+                        expected="> 0", actual=it.price["value"])
+
+
+#: Price tag groups: ``code → (lower key, upper key)``.
+_PRICE_RANGES: Final = {"range": ("lower", "upper"),
+                        "default_selection": ("value", "maximum_value")}
 
 
 @rule("RET-CAT-049", "Item price range has lower ≤ upper, and default_selection value ≤ its "
@@ -1206,11 +1443,12 @@ def item_price_positive(ctx: CheckContext) -> Iterator[Violation]:
       actions=["on_search"], domains=RETAIL)
 def price_tags(ctx: CheckContext) -> Iterator[Violation]:
     """The listing shows "from lower to upper"; an inverted or junk range misprices the item."""
-    for p, i, item in _items(ctx):
-        for t, group in items_of(item, "price", "tags"):
-            low_key, high_key = {"range": ("lower", "upper"),
-                                 "default_selection": ("value", "maximum_value")}.get(
-                str(group.get("code")), ("", ""))
+    for it in _items(ctx):
+        if "tags" not in it.price:
+            continue
+        p, i = it.p, it.i
+        for t, group in items_of(it.price["tags"]):
+            low_key, high_key = _PRICE_RANGES.get(str(group.get("code")), ("", ""))
             if not low_key:
                 continue
             found = entries(group)
@@ -1232,23 +1470,27 @@ def price_tags(ctx: CheckContext) -> Iterator[Violation]:
                                 expected=f"≥ {found[low_key][1]}", actual=found[high_key][1])
 
 
+_CENT: Final = Decimal("0.01")
+
+
 @rule("RET-CAT-050", "Catalogue item amounts have at most 2 decimal places", Severity.MINOR,
       spec=f"{_FB} [^39], [^40] (up to 2 decimal places)", actions=["on_search"], domains=RETAIL)
 def two_decimals(ctx: CheckContext) -> Iterator[Violation]:
     """Rupees have paise; a third decimal cannot be charged and breaks quote arithmetic."""
-    for p, i, item in _items(ctx):
-        price = get_dict(item, "price")
-        for key in ("value", "maximum_value"):
-            number = numeric(price.get(key)) if key in price else None
-            if number is not None and number != number.quantize(Decimal("0.01")):
-                yield Violation(ppath(p, "items", i, "price", key),
+    for it in _items(ctx):
+        if it.value is None and it.maximum is None:
+            continue
+        for key, number in (("value", it.value), ("maximum_value", it.maximum)):
+            if number is not None and number != number.quantize(_CENT):
+                yield Violation(ppath(it.p, "items", it.i, "price", key),
                                 "amount has more than 2 decimals", expected="like \"265.00\"",
-                                actual=price[key])
+                                actual=it.price[key])
 
 
-def _count_problem(value: Any, *, positive: bool) -> bool:
-    number = _int_of(value)
-    return number is None or (positive and number == 0)
+def _count_of(quantity: dict[str, Any], key: str) -> Any:
+    """``quantity[key].count`` (``get(item, "quantity", key, "count")`` for the quantity)."""
+    found = quantity.get(key)
+    return found.get("count", MISSING) if isinstance(found, dict) else MISSING
 
 
 @rule("RET-CAT-051", "Item quantity counts are stringified integers: available ≥ 0, maximum "
@@ -1258,11 +1500,20 @@ def _count_problem(value: Any, *, positive: bool) -> bool:
 def quantity_counts(ctx: CheckContext) -> Iterator[Violation]:
     """available 0/99 says out of/in stock; maximum caps the order; "many" says neither.  An
     out-of-stock item (available 0) may give maximum 0 too (a common, harmless convention)."""
-    for p, i, item in _items(ctx):
-        out_of_stock = _int_of(get(item, "quantity", "available", "count")) == 0
-        for key, positive in (("available", False), ("maximum", not out_of_stock)):
-            value = get(item, "quantity", key, "count")
-            if value is not MISSING and _count_problem(value, positive=positive):
+    for it in _items(ctx):
+        p, i, item = it.p, it.i, it.item
+        quantity = item.get("quantity")
+        if not isinstance(quantity, dict):
+            continue
+        available = _count_of(quantity, "available")
+        out_of_stock = _int_of(available) == 0
+        for key, value, positive in (("available", available, False),
+                                     ("maximum", _count_of(quantity, "maximum"),
+                                      not out_of_stock)):
+            if value is MISSING:
+                continue
+            number = _int_of(value)
+            if number is None or (positive and number == 0):
                 yield Violation(ppath(p, "items", i, "quantity", key, "count"),
                                 f"{key} count is not a{' positive' if positive else ''} "
                                 "integer", expected="like \"99\"", actual=value)
@@ -1277,8 +1528,11 @@ _UNITS: Final = frozenset({"unit", "dozen", "gram", "kilogram", "tonne", "litre"
       domains=RETAIL)
 def unitized_measure(ctx: CheckContext) -> Iterator[Violation]:
     """"1 kilogram" is the pack size the buyer pays for; "kg" or "0" misstates it."""
-    for p, i, item in _items(ctx):
-        measure = get(item, "quantity", "unitized", "measure")
+    for it in _items(ctx):
+        p, i, item = it.p, it.i, it.item
+        quantity = item.get("quantity")
+        unitized = quantity.get("unitized") if isinstance(quantity, dict) else None
+        measure = unitized.get("measure") if isinstance(unitized, dict) else None
         if not isinstance(measure, dict):
             continue
         if "unit" in measure and not member(measure["unit"], _UNITS):
@@ -1307,10 +1561,12 @@ _CODE_NAMES: Final = {"1": "EAN", "2": "ISBN", "3": "GTIN", "4": "HSN"}
       "EAN, 2 ISBN, 3 GTIN, 4 HSN, 5 UPC, 6 others)", actions=["on_search"], domains=RETAIL)
 def item_code(ctx: CheckContext) -> Iterator[Violation]:
     """Buyer apps match products across sellers by these codes."""
-    for p, i, item in _items(ctx):
-        code = get(item, "descriptor", "code")
-        if code is MISSING:
+    for it in _items(ctx):
+        p, i, item = it.p, it.i, it.item
+        descriptor = item.get("descriptor")
+        if not isinstance(descriptor, dict) or "code" not in descriptor:
             continue
+        code = descriptor["code"]
         kind, _, value = code.partition(":") if isinstance(code, str) else ("", "", "")
         pattern = _CODE_FORMATS.get(kind)
         if pattern is None or not pattern.match(value):
@@ -1330,7 +1586,8 @@ _FLAGS: Final = ("@ondc/org/returnable", "@ondc/org/cancellable",
       domains=RETAIL)
 def item_flags(ctx: CheckContext) -> Iterator[Violation]:
     """"false" as a string is true in most buyer apps: a non-returnable item becomes returnable."""
-    for p, i, item in _items(ctx):
+    for it in _items(ctx):
+        p, i, item = it.p, it.i, it.item
         for key in _FLAGS:
             if key in item and not isinstance(item[key], bool):
                 yield Violation(ppath(p, "items", i, key), f"{key} is not a JSON boolean",
@@ -1342,11 +1599,19 @@ def item_flags(ctx: CheckContext) -> Iterator[Violation]:
       actions=["on_search"], domains=RETAIL)
 def item_durations(ctx: CheckContext) -> Iterator[Violation]:
     """time_to_ship bounds the delivery promise (TAT); return_window bounds returns."""
-    for p, i, item in _items(ctx):
+    for it in _items(ctx):
+        p, i, item = it.p, it.i, it.item
         for key in ("@ondc/org/time_to_ship", "@ondc/org/return_window"):
             if key in item and not is_duration(item[key]):
                 yield Violation(ppath(p, "items", i, key), f"{key} is not an ISO 8601 duration",
                                 expected="like \"PT45M\"", actual=item[key])
+
+
+def _consumer_care_ok(text: str) -> bool:
+    """``text`` is "name,email,phone"."""
+    parts = [x.strip() for x in text.split(",")]
+    return bool(len(parts) == 3 and parts[0] and _EMAIL.match(parts[1]) and re.fullmatch(
+        r"\+?\d{8,13}", parts[2].replace(" ", "").replace("-", "")))
 
 
 @rule("RET-CAT-056", "Consumer care contact is \"name,email,phone\"", Severity.MINOR,
@@ -1355,12 +1620,18 @@ def item_durations(ctx: CheckContext) -> Iterator[Violation]:
 def consumer_care(ctx: CheckContext) -> Iterator[Violation]:
     """Consumer care is a legal requirement; buyer apps split it on commas to display it."""
     key = "@ondc/org/contact_details_consumer_care"
-    for p, i, item in _items(ctx):
+    checked: dict[str, bool] = {}  # a catalogue repeats one contact on every item
+    for it in _items(ctx):
+        p, i, item = it.p, it.i, it.item
         if key not in item:
             continue
-        parts = [x.strip() for x in item[key].split(",")] if isinstance(item[key], str) else []
-        ok = len(parts) == 3 and parts[0] and _EMAIL.match(parts[1]) and re.fullmatch(
-            r"\+?\d{8,13}", parts[2].replace(" ", "").replace("-", ""))
+        value = item[key]
+        if not isinstance(value, str):
+            ok = False
+        elif value in checked:
+            ok = checked[value]
+        else:
+            ok = checked[value] = _consumer_care_ok(value)
         if not ok:
             yield Violation(ppath(p, "items", i, key), "consumer care is not name,email,phone",
                             expected="like \"Store,care@store.example,18004254444\"",
@@ -1374,11 +1645,11 @@ _ITEM_KINDS: Final = frozenset({"item", "dynamic_item", "customization"})
       spec=f"{_FB} [^49], [^55]; {_DSL} ITEMS_TAGS_TYPE", actions=["on_search"], domains=RETAIL)
 def item_type(ctx: CheckContext) -> Iterator[Violation]:
     """Customisations are listed as items; only the type tells the buyer app which is which."""
-    for p, i, item in _items(ctx):
-        for t, group in tag_groups(item.get("tags"), "type"):
-            found = entries(group).get("type")
+    for pv in catalogue(ctx.payload).providers:
+        for it, t, group in pv.walked.get("type", ()):
+            found = _entry(group, "type")
             if found is not None and not member(found[1], _ITEM_KINDS):
-                yield Violation(ppath(p, "items", i, "tags", t, "list", found[0], "value"),
+                yield Violation(_tag_path(pv.p, it.i, t, found[0]),
                                 "item type not in enum", expected=sorted(_ITEM_KINDS),
                                 actual=found[1])
 
@@ -1404,7 +1675,8 @@ def category_code(ctx: CheckContext) -> Iterator[Violation]:
     only values written as enum codes are.
     """
     domain = ctx.message.domain.removeprefix("ONDC:")
-    for p, i, item in _items(ctx):
+    for it in _items(ctx):
+        p, i, item = it.p, it.i, it.item
         value = item.get("category_id")
         if not (isinstance(value, str) and _CATEGORY_CODE.match(value)):
             continue
@@ -1415,21 +1687,29 @@ def category_code(ctx: CheckContext) -> Iterator[Violation]:
                             expected=f"a {domain}-… code of enums/category.yaml", actual=value)
 
 
+def _ids_of_kind(pv: CatalogueProvider, kind: str) -> set[str]:
+    """The ids of the provider's categories of this type (custom_menu, variant_group …)."""
+    return {cv.category["id"] for cv in pv.categories
+            if cv.kind == kind and isinstance(cv.category.get("id"), str)}
+
+
 @rule("RET-CAT-059", "Item category_ids are \"<custom menu id>:<sequence>\" naming a custom_menu",
       Severity.MINOR, spec=f"{_FB} [^42] (custom menu item id:display sequence)",
       actions=["on_search"], domains=RETAIL)
 def menu_refs(ctx: CheckContext) -> Iterator[Violation]:
     """The menu placement of the item; a dangling id drops it from the menu."""
-    for p, provider in providers(ctx.payload):
-        menus = str_values(c.get("id") for _, c in items_of(provider, "categories")
-                           if category_kind(c) == "custom_menu")
-        if not get_list(provider, "categories"):
+    for pv in catalogue(ctx.payload).providers:
+        if not get_list(pv.provider, "categories"):
             continue  # incremental refresh: menus are not resent
-        for i, item in items_of(provider, "items"):
-            for k, ref in enumerate(get_list(item, "category_ids")):
+        menus = _ids_of_kind(pv, "custom_menu")
+        for it in pv.items:
+            refs = it.item.get("category_ids")
+            if not isinstance(refs, list):
+                continue
+            for k, ref in enumerate(refs):
                 menu, sep, seq = ref.partition(":") if isinstance(ref, str) else ("", "", "")
                 if not sep or menu not in menus or _int_of(seq) is None:
-                    yield Violation(ppath(p, "items", i, "category_ids", k),
+                    yield Violation(ppath(pv.p, "items", it.i, "category_ids", k),
                                     "not <custom menu id>:<sequence> of a custom_menu",
                                     expected=[f"{m}:<n>" for m in sorted(menus)], actual=ref)
 
@@ -1444,17 +1724,16 @@ def menu_placement(ctx: CheckContext) -> Iterator[Violation]:
     an incremental refresh resends items without their menus."""
     if not _is_full(ctx):
         return
-    for p, provider in providers(ctx.payload):
-        menus = str_values(c.get("id") for _, c in items_of(provider, "categories")
-                           if category_kind(c) == "custom_menu")
+    for pv in catalogue(ctx.payload).providers:
+        menus = _ids_of_kind(pv, "custom_menu")
         if not menus:
             continue
-        for i, item in items_of(provider, "items"):
-            if item_kind(item) == "item" and not get_list(item, "category_ids"):
-                yield Violation(ppath(p, "items", i), f"item {item.get('id')!r} is in no "
-                                "custom menu (no category_ids)",
+        for it in pv.items:
+            if it.kind == "item" and not get_list(it.item, "category_ids"):
+                yield Violation(ppath(pv.p, "items", it.i), f"item {it.item.get('id')!r} is in "
+                                "no custom menu (no category_ids)",
                                 expected=[f"{m}:<n>" for m in sorted(menus)][:5],
-                                actual=item.get("category_ids"))
+                                actual=it.item.get("category_ids"))
 
 
 @rule("RET-CAT-060", "An item's parent_item_id names a variant_group category of its provider",
@@ -1462,30 +1741,28 @@ def menu_placement(ctx: CheckContext) -> Iterator[Violation]:
       "retail-1.2/docs/variants.md", actions=["on_search"], domains=RETAIL)
 def variant_parent(ctx: CheckContext) -> Iterator[Violation]:
     """Variants are grouped for display by this id; a dangling one shows a lone SKU."""
-    for p, provider in providers(ctx.payload):
-        if not get_list(provider, "categories"):
+    for pv in catalogue(ctx.payload).providers:
+        if not get_list(pv.provider, "categories"):
             continue
-        groups = str_values(c.get("id") for _, c in items_of(provider, "categories")
-                            if category_kind(c) == "variant_group")
-        for i, item in items_of(provider, "items"):
-            parent = item.get("parent_item_id", MISSING)
-            if parent in (MISSING, None, "") or item_kind(item) == "customization":
+        groups = _ids_of_kind(pv, "variant_group")
+        for it in pv.items:
+            parent = it.item.get("parent_item_id", MISSING)
+            if parent in (MISSING, None, "") or it.kind == "customization":
                 continue
             if not member(parent, groups):
-                other = member(parent, str_values(c.get("id") for _, c in
-                                                  items_of(provider, "categories")))
-                yield Violation(ppath(p, "items", i, "parent_item_id"),
+                other = member(parent, str_values(cv.category.get("id") for cv in pv.categories))
+                yield Violation(ppath(pv.p, "items", it.i, "parent_item_id"),
                                 "parent_item_id names a category whose type tag is not "
                                 "variant_group" if other else
                                 "parent_item_id is not a variant_group of this provider",
                                 expected=sorted(groups), actual=parent)
 
 
-def _attribute_present(item: dict[str, Any], path: str) -> bool:
+def _attribute_present(it: CatalogueItem, path: str) -> bool:
     if path == "item.quantity.unitized.measure":
-        return isinstance(get(item, "quantity", "unitized", "measure"), dict)
+        return isinstance(get(it.item, "quantity", "unitized", "measure"), dict)
     name = path.rsplit(".", 1)[-1]
-    return tag_value(item.get("tags"), "attribute", name) is not MISSING
+    return tag_value(it.item.get("tags"), "attribute", name) is not MISSING
 
 
 @rule("RET-CAT-061", "Items of a variant group carry every attribute the group varies by",
@@ -1493,22 +1770,25 @@ def _attribute_present(item: dict[str, Any], path: str) -> bool:
       actions=["on_search"], domains=RETAIL)
 def variant_attributes(ctx: CheckContext) -> Iterator[Violation]:
     """A variant without the varying attribute (size, colour) cannot be picked."""
-    for p, provider in providers(ctx.payload):
+    for pv in catalogue(ctx.payload).providers:
         attrs: dict[str, list[str]] = {}
-        for _, category in items_of(provider, "categories"):
-            if category_kind(category) == "variant_group" and isinstance(category.get("id"), str):
-                attrs[category["id"]] = [
-                    str(entries(g)["name"][1]) for _, g in tag_groups(category.get("tags"), "attr")
-                    if "name" in entries(g) and _VARIANT_ATTR.match(str(entries(g)["name"][1]))]
-        for i, item in items_of(provider, "items"):
-            parent = item.get("parent_item_id")
+        for cv in pv.categories:
+            if cv.kind == "variant_group" and isinstance(cv.category.get("id"), str):
+                names = [str(entries(g)["name"][1]) for _, g in cv.tags.get("attr", ())
+                         if "name" in entries(g)]
+                attrs[cv.category["id"]] = [n for n in names if _VARIANT_ATTR.match(n)]
+        if not attrs:
+            continue
+        for it in pv.items:
+            parent = it.item.get("parent_item_id")
             for path in attrs.get(parent, []) if isinstance(parent, str) else []:
-                if not _attribute_present(item, path):
-                    yield Violation(ppath(p, "items", i), f"variant of {parent!r} lacks {path}",
-                                    expected=path, actual=None)
+                if not _attribute_present(it, path):
+                    yield Violation(ppath(pv.p, "items", it.i), f"variant of {parent!r} lacks "
+                                    f"{path}", expected=path, actual=None)
 
 
 _VEG_CODES: Final = frozenset({"veg", "non_veg", "egg"})
+_YES_NO: Final = frozenset({"yes", "no"})
 
 
 @rule("RET-CAT-062", "veg_nonveg tag codes are veg, non_veg or egg with values yes or no",
@@ -1516,16 +1796,21 @@ _VEG_CODES: Final = frozenset({"veg", "non_veg", "egg"})
       domains=RETAIL)
 def veg_nonveg(ctx: CheckContext) -> Iterator[Violation]:
     """The green/brown dot is a legal food marking; a wrong code shows no marking."""
-    for p, i, item in _items(ctx):
-        for t, group in tag_groups(item.get("tags"), "veg_nonveg"):
-            for e, entry in items_of(group, "list"):
-                path = ppath(p, "items", i, "tags", t, "list", e)
-                if not member(entry.get("code"), _VEG_CODES):
-                    yield Violation(f"{path}.code", "veg_nonveg code not in enum",
-                                    expected=sorted(_VEG_CODES), actual=entry.get("code"))
-                elif not member(entry.get("value"), {"yes", "no"}):
-                    yield Violation(f"{path}.value", "veg_nonveg value is not "
-                                    "yes or no", expected=["yes", "no"], actual=entry.get("value"))
+    for pv in catalogue(ctx.payload).providers:
+        for it, t, group in pv.walked.get("veg_nonveg", ()):
+            for e, entry in items_of(group.get("list")):
+                code, value = entry.get("code"), entry.get("value")
+                if not member(code, _VEG_CODES):
+                    yield Violation(f"{ppath(it.p, 'items', it.i, 'tags', t, 'list', e)}.code",
+                                    "veg_nonveg code not in enum",
+                                    expected=sorted(_VEG_CODES), actual=code)
+                elif not member(value, _YES_NO):
+                    yield Violation(f"{ppath(it.p, 'items', it.i, 'tags', t, 'list', e)}.value",
+                                    "veg_nonveg value is not yes or no", expected=["yes", "no"],
+                                    actual=value)
+
+
+_ALPHA3 = re.compile(r"[A-Z]{3}")
 
 
 @rule("RET-CAT-063", "Item origin country is an ISO 3166-1 alpha-3 code", Severity.MINOR,
@@ -1533,29 +1818,25 @@ def veg_nonveg(ctx: CheckContext) -> Iterator[Violation]:
       actions=["on_search"], domains=RETAIL)
 def origin_country(ctx: CheckContext) -> Iterator[Violation]:
     """Country of origin is a legal label for packaged goods; "India" is not the code."""
-    for p, i, item in _items(ctx):
-        for t, group in tag_groups(item.get("tags"), "origin"):
-            found = entries(group).get("country")
+    for pv in catalogue(ctx.payload).providers:
+        for it, t, group in pv.walked.get("origin", ()):
+            found = _entry(group, "country")
             if found is not None and not (isinstance(found[1], str)
-                                          and re.fullmatch(r"[A-Z]{3}", found[1])):
-                yield Violation(ppath(p, "items", i, "tags", t, "list", found[0], "value"),
+                                          and _ALPHA3.fullmatch(found[1])):
+                yield Violation(_tag_path(pv.p, it.i, t, found[0]),
                                 "origin country is not an alpha-3 code", expected="like \"IND\"",
                                 actual=found[1])
 
 
 # --- on_search: customisations -------------------------------------------------------------------
 
-def _group_refs(item: dict[str, Any], *codes: str) -> list[tuple[tuple[str | int, ...], Any]]:
-    """``(relative path, group id)`` of an item's ``id`` entries in tag groups ``codes``
-    (custom_group: the groups configuring a base item; parent: the group of a customisation;
-    child: the groups nested under a customisation)."""
-    refs: list[tuple[tuple[str | int, ...], Any]] = []
-    for code in codes:
-        for t, group in tag_groups(item.get("tags"), code):
-            for e, entry in items_of(group, "list"):
-                if entry.get("code") == "id":
-                    refs.append((("tags", t, "list", e, "value"), entry.get("value")))
-    return refs
+def _refs_of(*refs: tuple[TagRef, ...]) -> tuple[TagRef, ...]:
+    """The references of several tag codes of an item in turn (``CatalogueItem.custom_group``,
+    ``.parents``, ``.child``); no new tuple for an item without references."""
+    found = [r for r in refs if r]
+    if not found:
+        return ()
+    return found[0] if len(found) == 1 else tuple(ref for r in found for ref in r)
 
 
 def custom_groups(provider: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -1577,14 +1858,16 @@ def group_refs_exist(ctx: CheckContext) -> Iterator[Violation]:
     """A base item configured with an undefined group is disabled by buyer apps ([^51])."""
     if is_incremental(ctx):
         return  # categories are only sent in a full refresh
-    for p, provider in providers(ctx.payload):
-        if not get_list(provider, "categories"):
+    for pv in catalogue(ctx.payload).providers:
+        if not get_list(pv.provider, "categories"):
             continue  # a catalogue split across messages: the groups may come elsewhere
-        known = custom_groups(provider)
-        for i, item in items_of(provider, "items"):
-            for rel, ref in _group_refs(item, "custom_group", "parent", "child"):
+        known = pv.groups
+        for it in pv.items:
+            if not (it.custom_group or it.parents or it.child):
+                continue
+            for t, e, ref in _refs_of(it.custom_group, it.parents, it.child):
                 if not member(ref, known):
-                    yield Violation(ppath(p, "items", i, *rel),
+                    yield Violation(_tag_path(pv.p, it.i, t, e),
                                     f"customisation group {ref!r} is not a custom_group category",
                                     expected=sorted(known), actual=ref)
 
@@ -1594,25 +1877,20 @@ def group_refs_exist(ctx: CheckContext) -> Iterator[Violation]:
       "may consider the base item invalid)", actions=["on_search"], domains=RETAIL)
 def groups_have_options(ctx: CheckContext) -> Iterator[Violation]:
     """A group with no options cannot be chosen from; a mandatory one makes the item unorderable."""
-    for p, provider in providers(ctx.payload):
-        members = Counter(str(parent_group(i)) for _, i in items_of(provider, "items")
-                          if parent_group(i) is not MISSING)
-        known = custom_groups(provider)
-        for i, item in items_of(provider, "items"):
-            for rel, ref in _group_refs(item, "custom_group", "child"):
+    for pv in catalogue(ctx.payload).providers:
+        known = pv.groups
+        if not known:
+            continue  # no reference can name a group
+        members = Counter(str(it.parents[0][2]) for it in pv.items if it.parents)
+        for it in pv.items:
+            if not (it.custom_group or it.child):
+                continue
+            for t, e, ref in _refs_of(it.custom_group, it.child):
                 if member(ref, known) and not members[str(ref)]:
-                    yield Violation(ppath(p, "items", i, *rel),
+                    yield Violation(_tag_path(pv.p, it.i, t, e),
                                     f"customisation group {ref!r} has no customisations",
                                     expected="at least one item with tags parent.id = "
                                     f"{ref}", actual=0)
-
-
-def _default_flag(item: dict[str, Any]) -> tuple[tuple[str | int, ...] | None, Any]:
-    for t, group in tag_groups(item.get("tags"), "parent"):
-        found = entries(group).get("default")
-        if found is not None:
-            return ("tags", t, "list", found[0], "value"), found[1]
-    return None, MISSING
 
 
 @rule("RET-CAT-066", "Customisation default is yes or no, only in groups with min ≥ 1, and no "
@@ -1621,34 +1899,35 @@ def _default_flag(item: dict[str, Any]) -> tuple[tuple[str | int, ...] | None, A
       "(F&B default selection)", actions=["on_search"], domains=RETAIL)
 def customisation_defaults(ctx: CheckContext) -> Iterator[Violation]:
     """Defaults pre-fill a group; more defaults than max is an invalid pre-filled cart."""
-    for p, provider in providers(ctx.payload):
-        known = custom_groups(provider)
+    for pv in catalogue(ctx.payload).providers:
+        known = pv.groups
         defaults: Counter[str] = Counter()
-        last: dict[str, tuple[int, tuple[str | int, ...]]] = {}
-        for i, item in items_of(provider, "items"):
-            rel, flag = _default_flag(item)
-            if rel is None:
+        last: dict[str, tuple[int, int, int]] = {}  # group → (item, tag, entry) of its last default
+        configs: dict[str, dict[str, tuple[int, Any]]] = {}
+        for it in pv.items:
+            if it.default is None:
                 continue
-            if not member(flag, {"yes", "no"}):
-                yield Violation(ppath(p, "items", i, *rel), "default is not yes or no",
+            t, e, flag = it.default
+            if not member(flag, _YES_NO):
+                yield Violation(_tag_path(pv.p, it.i, t, e), "default is not yes or no",
                                 expected=["yes", "no"], actual=flag)
                 continue
-            group = parent_group(item)
+            group = it.parent
             if flag != "yes" or not member(group, known):
                 continue
-            config = _group_config(known[str(group)])
-            minimum = _int_of(config.get("min", (0, None))[1])
+            if group not in configs:
+                configs[group] = _group_config(known[group])
+            minimum = _int_of(configs[group].get("min", (0, None))[1])
             if minimum == 0:
-                yield Violation(ppath(p, "items", i, *rel),
+                yield Violation(_tag_path(pv.p, it.i, t, e),
                                 f"default in optional group {group!r} (min 0)", expected="no",
                                 actual=flag)
-            defaults[str(group)] += 1
-            last[str(group)] = (i, rel)
+            defaults[group] += 1
+            last[group] = (it.i, t, e)
         for group, count in defaults.items():
-            maximum = _int_of(_group_config(known[group]).get("max", (0, None))[1])
+            maximum = _int_of(configs[group].get("max", (0, None))[1])
             if maximum is not None and count > maximum:
-                i, rel = last[group]
-                yield Violation(ppath(p, "items", i, *rel),
+                yield Violation(_tag_path(pv.p, *last[group]),
                                 f"group {group!r} has {count} defaults, max {maximum}",
                                 expected=f"≤ {maximum} defaults", actual=count)
 
@@ -1660,30 +1939,45 @@ def customisation_defaults(ctx: CheckContext) -> Iterator[Violation]:
 def default_path(ctx: CheckContext) -> Iterator[Violation]:
     """Buyer apps price the listing from the default path ([^37]); a mandatory group without a
     default on that path leaves the listed item without a price or a valid configuration."""
-    for p, provider in providers(ctx.payload):
-        known = custom_groups(provider)
-        options: dict[str, list[dict[str, Any]]] = {}
-        for _, item in items_of(provider, "items"):
-            group = parent_group(item)
+    for pv in catalogue(ctx.payload).providers:
+        known = pv.groups
+        if not known:
+            continue  # no mandatory group to follow
+        options: dict[str, list[CatalogueItem]] = {}
+        for it in pv.items:
+            group = it.parent
             if isinstance(group, str):
-                options.setdefault(group, []).append(item)
-        for i, item in items_of(provider, "items"):
-            pending = [(rel, ref) for rel, ref in _custom_groups_of(item) if member(ref, known)]
+                options.setdefault(group, []).append(it)
+        defaults: dict[str, list[CatalogueItem]] = {}  # the default options of a group
+        minimums: dict[str, int | None] = {}  # a group's min without item overrides
+        for it in pv.items:
+            if not it.custom_group:
+                continue
+            # (tag index, entry index) of the base item's reference, group reached through it
+            pending = [((t, e), ref) for t, e, ref in it.custom_group if member(ref, known)]
             seen: set[str] = set()
             while pending:
-                rel, group = pending.pop(0)
+                (t, e), group = pending.pop(0)
                 if group in seen or group not in options:
                     continue
                 seen.add(group)
-                minimum = group_bounds(known[group], item)[0]
-                chosen = [o for o in options[group] if _default_flag(o)[1] == "yes"]
+                if it.overrides:  # the item overrides a group's config
+                    minimum = group_bounds(known[group], it.item)[0]
+                else:
+                    if group not in minimums:
+                        minimums[group] = group_bounds(known[group])[0]
+                    minimum = minimums[group]
+                if group not in defaults:
+                    defaults[group] = [o for o in options[group]
+                                       if o.default is not None and o.default[2] == "yes"]
+                chosen = defaults[group]
                 if minimum and not chosen:
-                    yield Violation(ppath(p, "items", i, *rel),
-                                    f"mandatory group {group!r} of item {item.get('id')!r} has "
-                                    "no default customisation", expected="one option with "
+                    yield Violation(_tag_path(pv.p, it.i, t, e),
+                                    f"mandatory group {group!r} of item {it.item.get('id')!r} "
+                                    "has no default customisation", expected="one option with "
                                     "default yes", actual=None)
                 for option in chosen:
-                    pending += [(rel, ref) for _, ref in _group_refs(option, "child")
+                    pending += [((t, e), ref) for _, _, ref in option.child
                                 if member(ref, known)]
 
 
@@ -1704,7 +1998,8 @@ _PACKAGED_FIELDS: Final = ("manufacturer_or_packer_name", "manufacturer_or_packe
 def packaged_commodities(ctx: CheckContext) -> Iterator[Violation]:
     """These are the mandatory label declarations; a partial declaration is a non-compliant
     listing the buyer app must not show."""
-    for p, i, item in _items(ctx):
+    for it in _items(ctx):
+        p, i, item = it.p, it.i, it.item
         if PACKAGED not in item:
             continue
         declared = item[PACKAGED]
@@ -1741,7 +2036,8 @@ def packaged_declared(ctx: CheckContext) -> Iterator[Violation]:
     official validator only when present)."""
     if ctx.message.domain != "ONDC:RET18":
         return
-    for p, i, item in _items(ctx):
+    for it in _items(ctx):
+        p, i, item = it.p, it.i, it.item
         code = get(item, "descriptor", "code")
         barcoded = isinstance(code, str) and code.split(":", 1)[0] in ("1", "3")
         if barcoded and PACKAGED not in item and not _has_back_image(item):
@@ -1768,7 +2064,8 @@ def prepackaged_food(ctx: CheckContext) -> Iterator[Violation]:
     false``; the official validator checks them only when present), so their absence is not
     reported; nor is a licence field left ``NA`` (an importer licence for a product that is not
     imported)."""
-    for p, i, item in _items(ctx):
+    for it in _items(ctx):
+        p, i, item = it.p, it.i, it.item
         declared = item.get(PREPACKAGED_FOOD, MISSING)
         if declared is MISSING:
             continue
@@ -1846,6 +2143,8 @@ def offer_code(ctx: CheckContext) -> Iterator[Violation]:
 def offer_refs(ctx: CheckContext) -> Iterator[Violation]:
     """An offer for an unknown item applies to nothing, or to whatever the buyer app guesses."""
     for p, provider in providers(ctx.payload):
+        if not get_list(provider, "offers"):
+            continue  # no offer to check: skip gathering the provider's ids
         pools = {"location_ids": str_values(x.get("id") for _, x in items_of(provider,
                                                                            "locations")),
                  "item_ids": str_values(x.get("id") for _, x in items_of(provider, "items")),
@@ -1942,12 +2241,14 @@ def offer_qualifier(ctx: CheckContext) -> Iterator[Violation]:
 
 # --- incremental refresh -------------------------------------------------------------------------
 
+@shared
 def _full_catalogue(ctx: CheckContext) -> dict[str, set[str]] | None:
-    """Provider id → location ids of the full on_search messages earlier in the flow."""
+    """Provider id → location ids of the full on_search messages earlier in the flow (shared:
+    RET-CAT-076 and 077 ask, and it reads every earlier on_search)."""
     found: dict[str, set[str]] | None = None
     before = earlier(ctx)
     for index, message in enumerate(before):
-        if message.action != "on_search" or is_incremental(
+        if message.action != "on_search" or _incremental(
                 CheckContext(message, FlowHistory(before[:index]))):
             continue
         found = found if found is not None else {}
