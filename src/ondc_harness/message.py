@@ -61,7 +61,7 @@ class Message:
     def _context_fields(self) -> tuple[str, str, str, str, str, str]:
         """(action, domain, version, transaction_id, message_id, timestamp), "" when absent."""
         payload = self.payload
-        if self._fields_of is payload and payload is not None:
+        if self._fields_of is payload:  # also right for None: the defaults are all ""
             return self._fields
         ctx = payload.get("context") if isinstance(payload, dict) else None
         if not isinstance(ctx, dict):
@@ -78,6 +78,8 @@ class Message:
 
     @property
     def action(self) -> str:
+        if self._fields_of is self.payload:
+            return self._fields[0]
         return self._context_fields()[0]
 
     @property

@@ -54,13 +54,16 @@ def checking() -> Iterator[None]:
 def shared(fn: Callable[P, T]) -> Callable[P, T]:
     """Remember ``fn(obj, *args)`` for the current check, by ``obj``'s identity and ``args``.
 
-    ``args`` must be hashable; keyword arguments are not supported (they would be part of the
-    key, and no shared helper needs them).
+    ``args`` must be hashable (an unhashable one makes the call unshared); keyword arguments
+    are not supported (they would be part of the key, and no shared helper needs them).
     """
+    code = getattr(fn, "__code__", None)
+    if code is not None and code.co_argcount == 1 and not code.co_flags & _VARIADIC:
+        return _shared_one(fn)  # type: ignore[return-value]
 
     @wraps(fn)
     def view(*args: P.args, **kwargs: P.kwargs) -> T:
-        views: dict[tuple[Any, ...], tuple[Any, Any]] | None = getattr(_local, "views", None)
+        views: dict[Any, Any] | None = getattr(_local, "views", None)
         if views is None or kwargs or not args:
             return fn(*args, **kwargs)
         obj = args[0]
@@ -73,6 +76,31 @@ def shared(fn: Callable[P, T]) -> Callable[P, T]:
             return found[1]  # type: ignore[no-any-return]
         value = fn(*args, **kwargs)
         views[key] = (obj, value)  # holding obj keeps its id from being reused
+        return value
+
+    return view
+
+
+_VARIADIC = 0x04 | 0x08  # CO_VARARGS | CO_VARKEYWORDS
+
+
+def _shared_one(fn: Callable[[Any], T]) -> Callable[[Any], T]:
+    """:func:`shared` for the common one-argument helper: the hot path of every rule, so it
+    keeps one dict per helper inside the check's views and skips building a key tuple."""
+
+    @wraps(fn)
+    def view(obj: Any) -> T:
+        views: dict[Any, Any] | None = getattr(_local, "views", None)
+        if views is None:
+            return fn(obj)
+        memo = views.get(view)
+        if memo is None:
+            memo = views[view] = {}
+        found = memo.get(id(obj))
+        if found is not None:
+            return found[1]  # type: ignore[no-any-return]
+        value = fn(obj)
+        memo[id(obj)] = (obj, value)  # holding obj keeps its id from being reused
         return value
 
     return view

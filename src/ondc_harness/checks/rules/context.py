@@ -506,11 +506,17 @@ def city_as_in_search(ctx: CheckContext) -> Iterator[Violation]:
     if not mine or mine == "*":
         return
     txn = ctx.message.transaction_id
-    before = [m for m in journey_messages(earlier(ctx))
-              if _city_of(m)[1] not in (None, "*")
-              and (not txn or not m.transaction_id or m.transaction_id == txn)]
-    searches = [m for m in before if m.action == "search"]
-    reference = searches[-1] if searches else (before[0] if before else None)
+    first = last_search = None
+    for m in ctx.earlier:
+        if m.action not in JOURNEY_ACTIONS or (txn and m.transaction_id
+                                               and m.transaction_id != txn):
+            continue
+        if _city_of(m)[1] in (None, "*"):
+            continue
+        first = first or m
+        if m.action == "search":
+            last_search = m
+    reference = last_search or first
     if reference is None:
         return
     theirs = _city_of(reference)[1]
