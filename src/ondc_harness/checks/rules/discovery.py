@@ -35,6 +35,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Final, NamedTuple
 
 from ondc_harness.checks.access import MISSING, get, get_dict, get_list, items_of
@@ -1314,13 +1315,20 @@ def config_override_target(ctx: CheckContext) -> Iterator[Violation]:
 
 def _int_of(value: Any) -> int | None:
     """A stringified (or JSON) non-negative integer, else None."""
+    if isinstance(value, str):
+        return _int_text(value)
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return value if value >= 0 else None
-    if isinstance(value, str) and _INT.match(value.strip()):
-        return int(value.strip())
     return None
+
+
+@lru_cache(maxsize=4096)  # counts and bounds ("99", "0", "1") recur across items and messages
+def _int_text(value: str) -> int | None:
+    """:func:`_int_of` of a string (ints are immutable: one answer serves every caller)."""
+    text = value.strip()
+    return int(text) if _INT.match(text) else None
 
 
 @rule("RET-CAT-044", "Customisation group config (and item-level overrides): min ≤ max "
