@@ -277,3 +277,29 @@ def test_a_sample_of_real_logs_loads_and_checks_without_internal_errors() -> Non
                    if f.rule_id == runner_rules.RULE_CRASHED]
         assert crashed == [], folder
         assert totals.files > 0
+
+
+def test_check_path_pauses_the_cycle_collector_per_folder_and_restores_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from ondc_harness import logs
+
+    seen: list[bool] = []
+    plain = logs.check_flows
+
+    def spying(result: LoadResult) -> list[logs.FlowReport]:
+        seen.append(gc.isenabled())
+        return plain(result)
+
+    monkeypatch.setattr(logs, "check_flows", spying)
+    assert gc.isenabled()
+    reports, _ = check_path(FIXTURES)
+    assert reports and seen and not any(seen)  # off while each folder is checked
+    assert gc.isenabled()  # and back on afterwards
+    gc.disable()
+    try:
+        check_path(FIXTURES)
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()

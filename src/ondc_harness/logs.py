@@ -33,12 +33,14 @@ catalogue messages are checked in their own flow, not again.
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -531,8 +533,35 @@ def check_path(path: Path) -> tuple[list[FlowReport], LoadResult]:
     """Load and check folder by folder (bounded memory); the result keeps skips and counts only."""
     reports: list[FlowReport] = []
     totals = LoadResult()
-    for part in iter_folders(path):
-        reports.extend(check_flows(part))
-        totals.skipped.extend(part.skipped)
-        totals.files += part.files
+    folders = iter_folders(path)
+    while True:
+        with _cyclic_gc_paused():
+            part = next(folders, None)
+            if part is None:
+                break
+            reports.extend(check_flows(part))
+            totals.skipped.extend(part.skipped)
+            totals.files += part.files
+            del part  # the folder's payloads go before the collector looks again
     return reports, totals
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Python's cycle collector off while one folder is read and checked.
+
+    Reading a folder builds tens of thousands of JSON containers that stay alive while its
+    rules allocate millions of short-lived objects; every few hundred allocations the collector
+    would walk the young payloads again, and every so often all of them (~15 % of the check's
+    time on real-logs).  JSON payloads hold no cycles, and the rules make few (~20k objects over
+    all of real-logs), so what a folder leaves behind is collected once it is done.  A caller
+    that turned the collector off keeps it off.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
