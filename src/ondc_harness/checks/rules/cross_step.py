@@ -14,7 +14,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator
+from inspect import signature
 from typing import Any, Final
+
+from deepdiff import DeepDiff
 
 from ondc_harness.checks.access import MISSING, get, get_dict, get_str, items_of
 from ondc_harness.checks.catalog import CheckContext, rule
@@ -471,6 +474,12 @@ def confirm_order_id(ctx: CheckContext) -> Iterator[Violation]:
                            ("message", "order", "id"), "order id", "confirm")
 
 
+def _provider_id(order: dict[str, Any]) -> Any:
+    """``order.provider.id``, :data:`MISSING` when absent."""
+    provider = order.get("provider")
+    return provider.get("id", MISSING) if isinstance(provider, dict) else MISSING
+
+
 _PROVIDER_ACTIONS: Final = ("on_select", "init", "on_init", "confirm", "on_confirm", "on_status",
                             "on_cancel", "update", "on_update")
 
@@ -482,8 +491,8 @@ def same_provider(ctx: CheckContext) -> Iterator[Violation]:
     select = latest_of(ctx, "select")
     if select is None:
         return
-    yield from _changed_id(get(order_of(select.payload), "provider", "id"),
-                           get(order_of(ctx.payload), "provider", "id"),
+    yield from _changed_id(_provider_id(order_of(select.payload)),
+                           _provider_id(order_of(ctx.payload)),
                            ("message", "order", "provider", "id"), "provider id", "select")
 
 
@@ -597,22 +606,28 @@ def _stores(order: dict[str, Any]) -> dict[str, tuple[int, dict[str, Any]]]:
     return out
 
 
-def _present_on_both_sides(old: dict[str, Any],
-                           new: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Both objects cut down, at every level of nested objects, to the keys the other also has.
+#: deepdiff reports two objects sharing less than this share of their keys as one changed
+#: value instead of listing the added and removed keys (its ``threshold_to_diff_deeper``).
+_DIFF_DEEPER: Final[float] = getattr(
+    signature(DeepDiff).parameters.get("threshold_to_diff_deeper"), "default", 0.0)
 
-    RET-XSTEP-013 reports changed values only; a field given on one side only would just be
-    diffed to be thrown away (lists are left whole: deepdiff pairs their elements itself)."""
-    old_out: dict[str, Any] = {}
-    new_out: dict[str, Any] = {}
-    for key, before in old.items():
-        if key not in new:
-            continue
-        after = new[key]
-        if isinstance(before, dict) and isinstance(after, dict):
-            before, after = _present_on_both_sides(before, after)
-        old_out[key], new_out[key] = before, after
-    return old_out, new_out
+
+def _fields_added_or_dropped_only(old: Any, new: Any) -> bool:
+    """Whether diffing ``old`` with ``new`` can report nothing but added and removed object
+    keys: every value present on both sides is :func:`identical`, and no pair of objects
+    shares so few keys that deepdiff would report it as one changed value.
+
+    RET-XSTEP-013 keeps only changed values, so then there is nothing to diff.  ``False``
+    means "diff it" (a changed value, a list that differs, too few shared keys)."""
+    if identical(old, new):
+        return True
+    if type(old) is not dict or type(new) is not dict:
+        return False
+    common = old.keys() & new.keys()
+    union = len(old) + len(new) - len(common)
+    if union > 1 and len(common) / union < _DIFF_DEEPER:
+        return False
+    return all(_fields_added_or_dropped_only(old[key], new[key]) for key in common)
 
 
 @rule("RET-XSTEP-013", "A fulfillment keeps its store (start location id, gps, address, name) "
@@ -638,18 +653,16 @@ def same_store_location(ctx: CheckContext) -> Iterator[Violation]:
     current = _stores(order_of(ctx.payload))
     if not current:
         return
-    sources = [m for m in reversed(ctx.earlier) if m.action in _STORE_SOURCES]
     for fid, (index, store) in current.items():
-        for message in sources:
+        for message in reversed(ctx.earlier):
+            if message.action not in _STORE_SOURCES:
+                continue
             before = _stores(order_of(message.payload)).get(fid)
             if before is None:
                 continue
-            if identical(before[1], store):
-                break  # the usual case: nothing to cut down or diff
-            old, new = _present_on_both_sides(before[1], store)
-            if not identical(old, new):
+            if not _fields_added_or_dropped_only(before[1], store):
                 changes = [c for c in diff_paths(
-                    old, new, base=_order_path("fulfillments", index, "start", "location"))
+                    before[1], store, base=_order_path("fulfillments", index, "start", "location"))
                     if c.kind == "changed" and not _same_gps(c)]
                 yield from _violations(changes, f"store of fulfillment {fid!r}", message.action)
             break

@@ -148,6 +148,11 @@ def _quote_of(payload: Any) -> _Quote:
                   tuple(lines))
 
 
+def _parsed(holder: dict[str, Any], key: str, number: Decimal | None) -> bool:
+    """``holder[key]`` is absent or a number (``number`` is its parsed value)."""
+    return number is not None or key not in holder
+
+
 def _line_amount(line: _Line) -> tuple[str, Decimal | None]:
     """The key and amount a breakup line contributes to the total.
 
@@ -220,6 +225,10 @@ def amounts_numeric(ctx: CheckContext) -> Iterator[Violation]:
         yield Violation(_quote_path("price", "value"), "quote total is not a number",
                         expected="a decimal string like \"394.20\"", actual=price["value"])
     for line in quote.lines:
+        if _parsed(line.price, "value", line.value) and _parsed(
+                line.price, "offered_value", line.offered_value) and _parsed(
+                line.unit_price, "value", line.unit_value):
+            continue  # the usual line: every amount it has is a number
         for where, key, holder, number in (
                 (("price",), "value", line.price, line.value),
                 (("price",), "offered_value", line.price, line.offered_value),
@@ -238,8 +247,10 @@ def currency_inr(ctx: CheckContext) -> Iterator[Violation]:
     quote = _quote_of(ctx.payload)
     places: list[tuple[tuple[str | int, ...], dict[str, Any]]] = [(("price",), quote.price)]
     for line in quote.lines:
-        places.append((("breakup", line.at, "price"), line.price))
-        places.append((("breakup", line.at, "item", "price"), line.unit_price))
+        if line.price.get("currency", "INR") != "INR":
+            places.append((("breakup", line.at, "price"), line.price))
+        if line.unit_price.get("currency", "INR") != "INR":
+            places.append((("breakup", line.at, "item", "price"), line.unit_price))
     for parts, price in places:
         if "currency" in price and price["currency"] != "INR":
             yield Violation(_quote_path(*parts, "currency"), "currency is not INR",
