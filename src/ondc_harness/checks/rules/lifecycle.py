@@ -225,15 +225,8 @@ def units_conserved(ctx: CheckContext) -> Iterator[Violation]:
             _add_units(kept, item)
         elif member(fid, returns):  # disjoint from forward and moved
             _add_units(returned, item)
-    _by_item_where_unparented(was, kept, returned)
-    for key in sorted({*was, *kept, *returned}):
-        had, still = was.get(key, 0), kept.get(key, 0)
-        now = still + returned.get(key, 0)
-        if had not in (now, still) and (had or now):
-            yield Violation(json_path("message", "order", "items"),
-                            f"item {key[0]} has {now} unit(s) across the order's "
-                            f"fulfillments, on_confirm had {had}",
-                            expected=had, actual=now)
+    if returned or kept != was:  # else every line is as confirmed: nothing to compare
+        yield from _unit_changes(was, kept, returned)
     if order.get("state") != "Cancelled":
         return
     for index, item in items_of(order, "items"):
@@ -243,6 +236,21 @@ def units_conserved(ctx: CheckContext) -> Iterator[Violation]:
                             f"the order is Cancelled but {count} unit(s) of {item.get('id')} "
                             f"remain on fulfillment {item.get('fulfillment_id')}",
                             expected=0, actual=get(item, "quantity", "count"))
+
+
+def _unit_changes(was: Units, kept: Units, returned: Units) -> Iterator[Violation]:
+    """RET-LIFE-003's count: per line, on_confirm's units are those kept now (on the
+    confirmed fulfillments or moved to a Cancel, RTO or Return one), with or without the
+    units returned."""
+    _by_item_where_unparented(was, kept, returned)
+    for key in sorted({*was, *kept, *returned}):
+        had, still = was.get(key, 0), kept.get(key, 0)
+        now = still + returned.get(key, 0)
+        if had not in (now, still) and (had or now):
+            yield Violation(json_path("message", "order", "items"),
+                            f"item {key[0]} has {now} unit(s) across the order's "
+                            f"fulfillments, on_confirm had {had}",
+                            expected=had, actual=now)
 
 
 @rule("RET-LIFE-004", "An RTO fulfillment mirrors the delivery: it starts where the delivery "

@@ -154,6 +154,7 @@ REFUND_AT: Final = frozenset({"Liquidated", "Return_Picked"})
 _SCHEME: Final = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _HTTP_URL: Final = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$")
 _THREE_DIGITS: Final = re.compile(r"^\d{3}$")
+_SPACE: Final = re.compile(r"\s")
 _PHONE: Final = re.compile(r"^(?:\+91[-\s]?|0)?[6-9]\d{9}$")
 
 
@@ -290,6 +291,11 @@ class Report:
                      for index, f in enumerate(fulfillments) if isinstance(f, dict))
 
     @cached_property
+    def fulfillment_ids(self) -> frozenset[str]:
+        """The fulfillments' ids that are strings."""
+        return frozenset(f.id for f in self.fulfillments if isinstance(f.id, str))
+
+    @cached_property
     def trail(self) -> tuple[TrailEntry, ...]:
         """Every quote_trail group of every fulfillment (they belong on Cancel, RTO and Return
         fulfillments, but a trail is money wherever it sits)."""
@@ -393,8 +399,7 @@ def _last_states(ctx: CheckContext) -> dict[str, str]:
 @shared
 def _reported_ids(ctx: CheckContext) -> frozenset[str]:
     """Ids of the fulfillments the seller's earlier reports carried."""
-    return frozenset(f.id for report in _seller_reports(ctx) for f in report.fulfillments
-                     if isinstance(f.id, str))
+    return frozenset().union(*(report.fulfillment_ids for report in _seller_reports(ctx)))
 
 
 def _item_count(item: dict[str, Any]) -> int | None:
@@ -421,7 +426,7 @@ def _is_subscriber_id(value: Any) -> bool:
     """A registry subscriber id (may carry a path); a scheme or whitespace makes it a URL or a
     name (CTX-ID-001's reading)."""
     return isinstance(value, str) and bool(value.strip()) and not _SCHEME.match(value) \
-        and re.search(r"\s", value) is None
+        and _SPACE.search(value) is None
 
 
 def _before_or_same(a: Any, b: Any) -> bool | None:
@@ -591,7 +596,7 @@ def cancel_names_known_fulfillment(ctx: CheckContext) -> Iterator[Violation]:
     previous = _previous_order(ctx)
     if previous is None or not isinstance(named, str):
         return
-    known = str_values(f.id for f in previous[1].fulfillments)
+    known = previous[1].fulfillment_ids
     if known and named not in known:
         yield Violation(json_path("message", "descriptor", "short_desc"),
                         f"fulfillment {named!r} is not in the order (as of "
@@ -823,7 +828,7 @@ def trail_refers(ctx: CheckContext) -> Iterator[Violation]:
         return
     order = report.order
     known = {i["id"] for _, i in items_of(order, "items") if isinstance(i.get("id"), str)}
-    known |= str_values(f.id for f in report.fulfillments)
+    known |= report.fulfillment_ids
     known |= {o["id"] for _, o in items_of(order, "offers") if isinstance(o.get("id"), str)}
     known |= report.breakup_ids
     confirmed = _confirmed(ctx)
@@ -1284,7 +1289,7 @@ def update_known_fulfillments(ctx: CheckContext) -> Iterator[Violation]:
     previous = _previous_order(ctx)
     if previous is None:
         return
-    known = str_values(f.id for f in previous[1].fulfillments)
+    known = previous[1].fulfillment_ids
     for fulfillment in report_of(ctx.payload).fulfillments:
         fid = fulfillment.id
         if fulfillment.type == "Return" or fulfillment.groups("return_request"):
@@ -1933,7 +1938,7 @@ def order_state_follows_fulfillment(ctx: CheckContext) -> Iterator[Violation]:
     if state == CANCELLED or not isinstance(state, str):
         return
     confirmed = _confirmed(ctx)
-    original = str_values(f.id for f in confirmed.fulfillments) if confirmed else None
+    original = confirmed.fulfillment_ids if confirmed else None
     forward = [f.state for f in report.fulfillments if _seller_handled(f)
                and (original is None or member(f.id, original))]
     live = [s for s in forward if s is not None and s != CANCELLED]
