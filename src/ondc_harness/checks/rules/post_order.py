@@ -429,6 +429,11 @@ def _is_subscriber_id(value: Any) -> bool:
         and _SPACE.search(value) is None
 
 
+def _filled(value: Any) -> bool:
+    """A string with something in it."""
+    return isinstance(value, str) and bool(value.strip())
+
+
 def _before_or_same(a: Any, b: Any) -> bool | None:
     ta, tb = parse_timestamp(a), parse_timestamp(b)
     if ta is None or tb is None:
@@ -779,8 +784,7 @@ def trail_complete(ctx: CheckContext) -> Iterator[Violation]:
     """A trail entry without its line or amount cannot be reconciled."""
     for entry in report_of(ctx.payload).trail:
         missing = [c for c in ("type", "id", "currency", "value")
-                   if not isinstance(entry.group.value(c), str)
-                   or not entry.group.value(c).strip()]
+                   if not _filled(entry.group.value(c))]
         if missing:
             yield Violation(entry.group.path(), f"quote_trail of fulfillment "
                             f"{entry.fulfillment_id!r} lacks {', '.join(missing)}",
@@ -1609,13 +1613,12 @@ def return_refusal_reason(ctx: CheckContext) -> Iterator[Violation]:
 def return_pickup_at_buyer(ctx: CheckContext) -> Iterator[Violation]:
     """The courier is sent to this address."""
     fulfillments = report_of(ctx.payload).fulfillments
-    forward = next((f for f in fulfillments if f.forward), None)
+    returns = [f for f in fulfillments if f.type == "Return"]
+    forward = next((f for f in fulfillments if f.forward), None) if returns else None
     if forward is None:
         return
     delivered_to = get(forward.data, "end", "location", "gps")
-    for fulfillment in fulfillments:
-        if fulfillment.type != "Return":
-            continue
+    for fulfillment in returns:
         there = get(fulfillment.data, "start", "location", "gps")
         if _same_place(there, delivered_to) is False:
             yield Violation(fulfillment.path("start", "location", "gps"),
@@ -1672,6 +1675,7 @@ PICKED: Final = PICKED_UP_OR_LATER | {CANCELLED, "Return_Picked", "Return_Delive
 them it can only be a plan: a reverse pickup slot of an approved return)."""
 DELIVERED: Final = frozenset({"Order-delivered", "Return_Delivered", "RTO-Delivered"})
 """States in which end.time.timestamp is the time it *was* delivered."""
+assert DELIVERED <= PICKED
 
 
 def _pickup_time(fulfillment: Fulfillment) -> Any:
@@ -1697,6 +1701,8 @@ _PROGRESS: Final = ("on_status", "on_update", "on_cancel")
 def pickup_before_delivery(ctx: CheckContext) -> Iterator[Violation]:
     """A parcel delivered before it was picked up is a clock or a data defect."""
     for fulfillment in report_of(ctx.payload).fulfillments:
+        if fulfillment.state not in DELIVERED:
+            continue  # not delivered: no delivery time to compare
         picked, delivered = _pickup_time(fulfillment), _delivery_time(fulfillment)
         if _before_or_same(picked, delivered) is False:
             yield Violation(fulfillment.path("end", "time", "timestamp"),
@@ -1712,6 +1718,8 @@ def times_not_future(ctx: CheckContext) -> Iterator[Violation]:
     approved return is its planned pickup, not a report.)"""
     stamp = ctx.message.timestamp
     for fulfillment in report_of(ctx.payload).fulfillments:
+        if fulfillment.state not in PICKED:
+            continue  # nothing happened yet (PICKED holds every DELIVERED state)
         for end, value in (("start", _pickup_time(fulfillment)),
                            ("end", _delivery_time(fulfillment))):
             if _before_or_same(value, stamp) is False:
