@@ -110,10 +110,53 @@ def diff_paths(old: Any, new: Any, *, ignore: Iterable[str] = (), base: str = "$
     if identical(old, new):
         return []
     regexes = [rf"\['{re.escape(key)}'\]" for key in ignore]
+    if not regexes:
+        old, new = _differing_parts(old, new)
     changes = _deep_diff(old, new, base=base, exclude_regex_paths=regexes or None)
     if amounts_as_numbers:
         changes = [c for c in changes if not _same_amount(c)]
     return changes
+
+
+#: deepdiff reports two objects sharing less than this share of their keys as one changed
+#: value instead of listing the added and removed keys (its ``threshold_to_diff_deeper``).
+_DIFF_DEEPER: Final[float] = getattr(
+    signature(DeepDiff).parameters.get("threshold_to_diff_deeper"), "default", 0.0)
+
+
+def _plain_keys(obj: dict[Any, Any]) -> bool:
+    """Whether deepdiff sees every key of ``obj``: it skips ``__private`` ones."""
+    return all(type(key) is str and not key.startswith("__") for key in obj)
+
+
+def _differing_parts(old: Any, new: Any) -> tuple[Any, Any]:
+    """``old`` and ``new`` without the keys whose values are :func:`identical` on both sides,
+    at every level of nested objects: deepdiff reports nothing for those, yet walking them is
+    most of its time (a billing that changed only its ``updated_at``).
+
+    The changes deepdiff reports are exactly those of the whole values: objects it would
+    report whole (sharing fewer than :data:`_DIFF_DEEPER` of their keys) are left whole, an
+    object keeps its identical keys when dropping them would make it such a pair, keys added
+    or removed keep their whole values, lists are left whole, and objects with keys deepdiff
+    skips (``__private``) are left as they are."""
+    if type(old) is not dict or type(new) is not dict or not (_plain_keys(old)
+                                                               and _plain_keys(new)):
+        return old, new
+    common = [key for key in old if key in new]
+    union = len(old) + len(new) - len(common)
+    if union > 1 and len(common) / union < _DIFF_DEEPER:
+        return old, new
+    differing = [key for key in common if not identical(old[key], new[key])]
+    kept = union - len(common) + len(differing)
+    if kept > 1 and len(differing) / kept < _DIFF_DEEPER:
+        same: set[Any] = set()  # dropping them would have deepdiff report the pair whole
+    else:
+        same = set(common).difference(differing)
+    old_out = {key: value for key, value in old.items() if key not in same}
+    new_out = {key: value for key, value in new.items() if key not in same}
+    for key in differing:
+        old_out[key], new_out[key] = _differing_parts(old[key], new[key])
+    return old_out, new_out
 
 
 Key = Hashable
@@ -606,12 +649,6 @@ def _stores(order: dict[str, Any]) -> dict[str, tuple[int, dict[str, Any]]]:
     return out
 
 
-#: deepdiff reports two objects sharing less than this share of their keys as one changed
-#: value instead of listing the added and removed keys (its ``threshold_to_diff_deeper``).
-_DIFF_DEEPER: Final[float] = getattr(
-    signature(DeepDiff).parameters.get("threshold_to_diff_deeper"), "default", 0.0)
-
-
 def _fields_added_or_dropped_only(old: Any, new: Any) -> bool:
     """Whether diffing ``old`` with ``new`` can report nothing but added and removed object
     keys: every value present on both sides is :func:`identical`, and no pair of objects
@@ -621,7 +658,8 @@ def _fields_added_or_dropped_only(old: Any, new: Any) -> bool:
     means "diff it" (a changed value, a list that differs, too few shared keys)."""
     if identical(old, new):
         return True
-    if type(old) is not dict or type(new) is not dict:
+    if type(old) is not dict or type(new) is not dict or not (_plain_keys(old)
+                                                               and _plain_keys(new)):
         return False
     common = old.keys() & new.keys()
     union = len(old) + len(new) - len(common)
