@@ -110,8 +110,7 @@ def diff_paths(old: Any, new: Any, *, ignore: Iterable[str] = (), base: str = "$
     if identical(old, new):
         return []
     regexes = [rf"\['{re.escape(key)}'\]" for key in ignore]
-    if not regexes:
-        old, new = _differing_parts(old, new)
+    old, new = _differing_parts(old, new)  # ignored keys are matched by path: unchanged
     changes = _deep_diff(old, new, base=base, exclude_regex_paths=regexes or None)
     if amounts_as_numbers:
         changes = [c for c in changes if not _same_amount(c)]

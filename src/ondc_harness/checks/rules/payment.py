@@ -37,9 +37,16 @@ _AMOUNT_PATH: Final = json_path("message", "order", "payment", "params", "amount
 
 def _payment_of(ctx_payload: Any, action: str) -> tuple[tuple[str, ...], dict[str, Any]]:
     """Where the payment object is: ``message.intent.payment`` on search, else the order's."""
-    parts = ("message", "intent", "payment") if action == "search" else ("message", "order",
-                                                                        "payment")
-    return parts, get_dict(ctx_payload, *parts)
+    if action == "search":
+        parts = ("message", "intent", "payment")
+        return parts, get_dict(ctx_payload, *parts)
+    return ("message", "order", "payment"), _order_payment(ctx_payload)
+
+
+def _order_payment(payload: Any) -> dict[str, Any]:
+    """``message.order.payment`` when it is an object, else ``{}``."""
+    payment = order_of(payload).get("payment")
+    return payment if isinstance(payment, dict) else {}
 
 
 @rule("RET-PAY-001", "payment.params.amount equals the quote total (tolerance 0.01)",
@@ -47,20 +54,19 @@ def _payment_of(ctx_payload: Any, action: str) -> tuple[tuple[str, ...], dict[st
       actions=["confirm", "on_confirm"], domains=RETAIL)
 def paid_amount(ctx: CheckContext) -> Iterator[Violation]:
     """What was collected (prepaid) or will be (on delivery) must be what was quoted."""
-    order = order_of(ctx.payload)
-    params = get_dict(order, "payment", "params")
-    if "amount" not in params:
+    params = _order_payment(ctx.payload).get("params")
+    if not isinstance(params, dict) or "amount" not in params:
         return
-    path = _AMOUNT_PATH
+    order = order_of(ctx.payload)
     raw = params["amount"]
     paid = numeric(raw)
     if paid is None:
-        yield Violation(path, "payment amount is not a number",
+        yield Violation(_AMOUNT_PATH, "payment amount is not a number",
                         expected="a decimal string like \"394.20\"", actual=raw)
         return
     total = numeric(get(order, "quote", "price", "value"))
     if total is not None and abs(paid - total) > TOLERANCE:
-        yield Violation(path, f"payment amount {raw} differs from the quote total "
+        yield Violation(_AMOUNT_PATH, f"payment amount {raw} differs from the quote total "
                         f"{get(order, 'quote', 'price', 'value')} (tolerance {TOLERANCE})",
                         expected=amount_text(total), actual=raw)
 
@@ -117,7 +123,7 @@ def finder_fee_shape(ctx: CheckContext) -> Iterator[Violation]:
       actions=["on_init", "confirm", "on_confirm", "on_status"], domains=RETAIL)
 def payment_enums(ctx: CheckContext) -> Iterator[Violation]:
     """Who collects and when decides settlement direction; a typo breaks reconciliation."""
-    payment = get_dict(order_of(ctx.payload), "payment")
+    payment = _order_payment(ctx.payload)
     for key, allowed in (("type", PAYMENT_TYPES), ("collected_by", COLLECTORS)):
         if key in payment and not member(payment[key], allowed):
             yield Violation(json_path("message", "order", "payment", key),
