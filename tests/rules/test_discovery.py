@@ -152,7 +152,7 @@ def test_rules_never_raise_on_junk_catalogues() -> None:
 
 # --- junk sweep: the rich flow's every value replaced, my rules never raise ----------------------
 
-JUNK: list[object] = [float("nan"), None, ["x"], {"x": 1}, True]
+JUNK: list[object] = [float("nan"), None, ["x"], {"x": 1}, True, "²", "9" * 5000]
 #: Which later steps read a mutated step back (the catalogue is read by select, init's by
 #: confirm, …); the sweep checks those too.
 READERS = {"search": ("on_search", "search_inc"), "on_search": ("select", "on_search_inc"),

@@ -279,7 +279,7 @@ def test_rto_states_move_once_and_end() -> None:
 
 # --- robustness ----------------------------------------------------------------------------------
 
-JUNK: list[Any] = [math.nan, "abc", None, ["x"], {"x": 1}, "1e999999"]
+JUNK: list[Any] = [math.nan, "abc", None, ["x"], {"x": 1}, "1e999999", "²", "9" * 5000]
 """The junk kinds of real logs (NaN, text in number fields, null, lists and objects in the wrong
 place, absurd magnitudes); test_rules_never_raise.py sweeps the Retail flow with a few more."""
 #: Also tried in the history of the next steps of the branch (cross-step rules read it there).

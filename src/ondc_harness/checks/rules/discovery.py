@@ -77,7 +77,9 @@ _EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[A-Za-z]{2,}$")
 _PHONE = re.compile(r"^\d{10,11}$")
 #: http(s) and a host; spaces later in the URL are tolerated (browsers encode them).
 _URL = re.compile(r"^https?://[^\s/]+")
-_INT = re.compile(r"^\d+$")
+#: A count or bound: ASCII digits (``\d`` would take "٣" and "²"), and fewer than 16 of them (no
+#: count reaches 10^15, the magnitude numeric() calls junk; int() refuses over 4,300 digits).
+_INT = re.compile(r"^[0-9]{1,15}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 #: Fulfillment types of the Retail 1.2 contract: enums/fulfillments.yaml (1.2.0, with

@@ -232,6 +232,10 @@ def search_declared_value(ctx: CheckContext) -> Iterator[Violation]:
                         actual=None if raw is MISSING else raw)
 
 
+#: A day of the week, 1 (Monday) to 7, as the search's ``days`` list writes it ("01" too).
+_WEEKDAY = re.compile(r"0*[1-7]")
+
+
 def _hhmm(value: Any) -> int | None:
     if not isinstance(value, str):
         return None
@@ -252,7 +256,7 @@ def search_store_timings(ctx: CheckContext) -> Iterator[Violation]:
     days = time.get("days", MISSING)
     if days is not MISSING:
         parts = days.split(",") if isinstance(days, str) else []
-        if not parts or any(not p.strip().isdigit() or not 1 <= int(p) <= 7 for p in parts):
+        if not parts or not all(_WEEKDAY.fullmatch(p.strip()) for p in parts):
             yield Violation(_ipath("provider", "time", "days"), "days is not a list of weekdays "
                             "1..7", expected="e.g. \"1,2,3,4,5,6,7\"", actual=days)
     start, end = get(time, "range", "start"), get(time, "range", "end")
