@@ -430,8 +430,8 @@ def _same_line(old: dict[str, Any], new: dict[str, Any]) -> bool:
     drop the buyer's cart line ids)."""
     if old.get("id") != new.get("id"):
         return False
-    parents = [x.get("parent_item_id") for x in (old, new)]
-    return None in parents or parents[0] == parents[1]
+    before, after = old.get("parent_item_id"), new.get("parent_item_id")
+    return before is None or after is None or before == after
 
 
 _ITEM_FIELDS: Final = {"quantity": ("quantity", "count"), "fulfillment": ("fulfillment_id",)}
@@ -458,8 +458,8 @@ def _item_drift(old_order: dict[str, Any], new_order: dict[str, Any], source: st
             before, after = get(old_items[pair], *parts), get(item, *parts)
             if before is MISSING or after is MISSING:
                 continue
-            if name == "quantity" and int_of(before) is not None and \
-                    int_of(before) == int_of(after):
+            if name == "quantity" and (count := int_of(before)) is not None and \
+                    count == int_of(after):
                 continue
             if before != after:
                 yield Violation(_path("items", index, *parts),
