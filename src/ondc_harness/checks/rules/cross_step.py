@@ -315,12 +315,15 @@ def line_projection(line: dict[str, Any]) -> dict[str, Any]:
     Left out: ``title`` (buyer apps may reword it: on_select notes [^11]), the line item's tags
     (descriptive; some sellers add them only from on_init) and its stock counts.
     """
-    keys = ("@ondc/org/item_id", "@ondc/org/title_type", "@ondc/org/item_quantity", "price")
-    out: dict[str, Any] = {k: line[k] for k in keys if k in line}
-    unit = get(line, "item", "price")
-    if unit is not MISSING:
-        out["item"] = {"price": unit}
+    out: dict[str, Any] = {k: line[k] for k in _LINE_KEYS if k in line}
+    item = line.get("item")
+    if isinstance(item, dict) and "price" in item:
+        out["item"] = {"price": item["price"]}
     return out
+
+
+_LINE_KEYS: Final = ("@ondc/org/item_id", "@ondc/org/title_type", "@ondc/org/item_quantity",
+                     "price")
 
 
 @rule("RET-XSTEP-001", "on_confirm keeps the items of on_init (id, parent, quantity, "
