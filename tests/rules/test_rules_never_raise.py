@@ -23,7 +23,8 @@ from ondc_harness.message import FlowHistory, Message
 #: and strings, infinities, text in number fields, null, lists for objects and objects for lists,
 #: booleans, absurd magnitudes; "²" passes str.isdigit() but not int(), and int() refuses more
 #: than 4,300 digits).
-JUNK: list[Any] = [math.nan, "Infinity", "abc", None, ["x"], {"x": 1}, True, "1e999999", "²", "9" * 5000]
+JUNK: list[Any] = [math.nan, "Infinity", "abc", None, ["x"], {"x": 1}, True, "1e999999", "²",
+                   "9" * 5000]
 #: Also tried in the history of every later step (cross-step rules read it from there); a
 #: smaller set keeps the sweep at a few seconds.
 HISTORY_JUNK: list[Any] = [math.nan, None, ["x"]]
