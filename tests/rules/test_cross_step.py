@@ -233,3 +233,16 @@ def test_the_store_is_compared_per_fulfillment_id_not_with_other_stores(flow: Fl
     order(flow, "on_status")["fulfillments"][0]["start"]["location"]["gps"] = "junk"
     assert found(check(flow, "on_status"), "RET-XSTEP-013") == [
         (f"{S}.gps", "12.9716,77.5946", "junk")]
+
+
+def test_stores_sharing_few_fields_are_compared_on_those_fields_only(flow: Flow) -> None:
+    """{id, gps} then {id, address, descriptor}: deepdiff alone would call the whole store (it
+    shares under a third of its keys) one changed value; only the shared id is compared."""
+    order(flow, "on_confirm")["fulfillments"][0]["start"] = {
+        "location": {"id": "L1", "gps": "12.9716,77.5946"}}
+    order(flow, "on_status")["fulfillments"][0]["start"] = {"location": {
+        "id": "L1", "descriptor": {"name": "Store 1"},
+        "address": {"locality": "Indiranagar", "city": "Bengaluru"}}}
+    assert found(check(flow, "on_status"), "RET-XSTEP-013") == []
+    order(flow, "on_status")["fulfillments"][0]["start"]["location"]["id"] = "L2"
+    assert found(check(flow, "on_status"), "RET-XSTEP-013") == [(f"{S}.id", "L1", "L2")]

@@ -14,10 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator
-from inspect import signature
 from typing import Any, Final
-
-from deepdiff import DeepDiff
 
 from ondc_harness.checks.access import MISSING, get, get_dict, get_str, items_of
 from ondc_harness.checks.catalog import CheckContext, rule
@@ -110,52 +107,10 @@ def diff_paths(old: Any, new: Any, *, ignore: Iterable[str] = (), base: str = "$
     if identical(old, new):
         return []
     regexes = [rf"\['{re.escape(key)}'\]" for key in ignore]
-    old, new = _differing_parts(old, new)  # ignored keys are matched by path: unchanged
     changes = _deep_diff(old, new, base=base, exclude_regex_paths=regexes or None)
     if amounts_as_numbers:
         changes = [c for c in changes if not _same_amount(c)]
     return changes
-
-
-#: deepdiff reports two objects sharing less than this share of their keys as one changed
-#: value instead of listing the added and removed keys (its ``threshold_to_diff_deeper``).
-_DIFF_DEEPER: Final[float] = getattr(
-    signature(DeepDiff).parameters.get("threshold_to_diff_deeper"), "default", 0.0)
-
-
-def _plain_keys(obj: dict[Any, Any]) -> bool:
-    """Whether deepdiff sees every key of ``obj``: it skips ``__private`` ones."""
-    return all(type(key) is str and not key.startswith("__") for key in obj)
-
-
-def _differing_parts(old: Any, new: Any) -> tuple[Any, Any]:
-    """``old`` and ``new`` without the keys whose values are :func:`identical` on both sides,
-    at every level of nested objects: deepdiff reports nothing for those, yet walking them is
-    most of its time (a billing that changed only its ``updated_at``).
-
-    The changes deepdiff reports are exactly those of the whole values: objects it would
-    report whole (sharing fewer than :data:`_DIFF_DEEPER` of their keys) are left whole, an
-    object keeps its identical keys when dropping them would make it such a pair, keys added
-    or removed keep their whole values, lists are left whole, and objects with keys deepdiff
-    skips (``__private``) are left as they are."""
-    if type(old) is not dict or type(new) is not dict or not (_plain_keys(old)
-                                                               and _plain_keys(new)):
-        return old, new
-    common = [key for key in old if key in new]
-    union = len(old) + len(new) - len(common)
-    if union > 1 and len(common) / union < _DIFF_DEEPER:
-        return old, new
-    differing = [key for key in common if not identical(old[key], new[key])]
-    kept = union - len(common) + len(differing)
-    if kept > 1 and len(differing) / kept < _DIFF_DEEPER:
-        same: set[Any] = set()  # dropping them would have deepdiff report the pair whole
-    else:
-        same = set(common).difference(differing)
-    old_out = {key: value for key, value in old.items() if key not in same}
-    new_out = {key: value for key, value in new.items() if key not in same}
-    for key in differing:
-        old_out[key], new_out[key] = _differing_parts(old[key], new[key])
-    return old_out, new_out
 
 
 Key = Hashable
@@ -651,23 +606,20 @@ def _stores(order: dict[str, Any]) -> dict[str, tuple[int, dict[str, Any]]]:
     return out
 
 
-def _fields_added_or_dropped_only(old: Any, new: Any) -> bool:
-    """Whether diffing ``old`` with ``new`` can report nothing but added and removed object
-    keys: every value present on both sides is :func:`identical`, and no pair of objects
-    shares so few keys that deepdiff would report it as one changed value.
+def _shared_fields(old: Any, new: Any) -> tuple[Any, Any]:
+    """``old`` and ``new`` cut, at every level of nested objects, to the keys both give.
 
-    RET-XSTEP-013 keeps only changed values, so then there is nothing to diff.  ``False``
-    means "diff it" (a changed value, a list that differs, too few shared keys)."""
-    if identical(old, new):
-        return True
-    if type(old) is not dict or type(new) is not dict or not (_plain_keys(old)
-                                                               and _plain_keys(new)):
-        return False
-    common = old.keys() & new.keys()
-    union = len(old) + len(new) - len(common)
-    if union > 1 and len(common) / union < _DIFF_DEEPER:
-        return False
-    return all(_fields_added_or_dropped_only(old[key], new[key]) for key in common)
+    A store field given on one side only is not a change (see RET-XSTEP-013); cutting before
+    the diff also keeps deepdiff from reporting two objects that share few keys as one whole
+    changed value."""
+    if type(old) is not dict or type(new) is not dict:
+        return old, new
+    old_out: dict[str, Any] = {}
+    new_out: dict[str, Any] = {}
+    for key, value in old.items():
+        if key in new:
+            old_out[key], new_out[key] = _shared_fields(value, new[key])
+    return old_out, new_out
 
 
 @rule("RET-XSTEP-013", "A fulfillment keeps its store (start location id, gps, address, name) "
@@ -700,9 +652,10 @@ def same_store_location(ctx: CheckContext) -> Iterator[Violation]:
             before = _stores(order_of(message.payload)).get(fid)
             if before is None:
                 continue
-            if not _fields_added_or_dropped_only(before[1], store):
-                changes = [c for c in diff_paths(
-                    before[1], store, base=_order_path("fulfillments", index, "start", "location"))
-                    if c.kind == "changed" and not _same_gps(c)]
-                yield from _violations(changes, f"store of fulfillment {fid!r}", message.action)
+            old_fields, new_fields = _shared_fields(before[1], store)
+            changes = [c for c in diff_paths(
+                old_fields, new_fields,
+                base=_order_path("fulfillments", index, "start", "location"))
+                if c.kind == "changed" and not _same_gps(c)]
+            yield from _violations(changes, f"store of fulfillment {fid!r}", message.action)
             break
