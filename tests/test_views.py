@@ -121,7 +121,17 @@ def test_message_fields_follow_a_replaced_payload() -> None:
 def test_message_fields_of_junk_contexts_are_empty() -> None:
     message = Message({"context": {"action": 5, "domain": None, "timestamp": ["x"]}})
     assert (message.action, message.domain, message.timestamp) == ("", "", "")
-    assert Message(None).action == ""
+    assert Message(None).action == "" and Message(None).context == {}
+    assert Message({"context": 5}).context == {} and Message([]).body == {}
+
+
+def test_message_context_follows_a_replaced_payload() -> None:
+    message = Message(None)
+    assert message.context == {}
+    message.payload = {"context": {"action": "search"}}
+    assert message.context == {"action": "search"} and message.action == "search"
+    message.payload = {"context": "junk"}
+    assert message.context == {} and message.action == ""
 
 
 # --- files with non-finite numbers -------------------------------------------------------------

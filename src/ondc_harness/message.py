@@ -35,11 +35,10 @@ class Message:
 
     @property
     def context(self) -> dict[str, Any]:
-        if isinstance(self.payload, dict):
-            ctx = self.payload.get("context")
-            if isinstance(ctx, dict):
-                return ctx
-        return {}
+        """``payload["context"]`` when it is an object, else an empty dict."""
+        if self._fields_of is not self.payload or self._context is None:
+            self._context_fields()
+        return self._context  # type: ignore[return-value]
 
     @property
     def body(self) -> dict[str, Any]:
@@ -57,15 +56,17 @@ class Message:
     _fields_of: Any = field(default=None, init=False, repr=False, compare=False)
     _fields: tuple[str, str, str, str, str, str] = field(
         default=("", "", "", "", "", ""), init=False, repr=False, compare=False)
+    _context: dict[str, Any] | None = field(default=None, init=False, repr=False, compare=False)
 
     def _context_fields(self) -> tuple[str, str, str, str, str, str]:
         """(action, domain, version, transaction_id, message_id, timestamp), "" when absent."""
         payload = self.payload
-        if self._fields_of is payload:  # also right for None: the defaults are all ""
+        if self._fields_of is payload and self._context is not None:
             return self._fields
         ctx = payload.get("context") if isinstance(payload, dict) else None
         if not isinstance(ctx, dict):
             ctx = {}
+        self._context = ctx
 
         def text(key: str) -> str:
             value = ctx.get(key)
@@ -78,7 +79,7 @@ class Message:
 
     @property
     def action(self) -> str:
-        if self._fields_of is self.payload:
+        if self._fields_of is self.payload:  # also right for None: the defaults are all ""
             return self._fields[0]
         return self._context_fields()[0]
 

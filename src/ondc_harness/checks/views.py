@@ -22,8 +22,7 @@ How it stays correct:
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
@@ -33,22 +32,25 @@ T = TypeVar("T")
 _local = threading.local()
 
 
-@contextmanager
-def checking() -> Iterator[None]:
+class checking:  # lower case: used like a function, ``with views.checking():``
     """Share views between the rules run inside this block.
 
     The engine opens one per message; the offline checker opens one around a whole flow, so
     what rules derive from an earlier message (its city, its catalogue) is derived once per
-    flow.  Inside an open block a nested one shares the outer views.
+    flow.  Inside an open block a nested one shares the outer views.  (A class rather than a
+    generator-based context manager: it is entered once per message of a log tree.)
     """
-    if getattr(_local, "views", None) is not None:
-        yield
-        return
-    _local.views = {}
-    try:
-        yield
-    finally:
-        _local.views = None
+
+    __slots__ = ("_opened",)
+
+    def __enter__(self) -> None:
+        self._opened = getattr(_local, "views", None) is None
+        if self._opened:
+            _local.views = {}
+
+    def __exit__(self, *exc: object) -> None:
+        if self._opened:
+            _local.views = None
 
 
 def shared(fn: Callable[P, T]) -> Callable[P, T]:
