@@ -6,7 +6,7 @@ Everything here reads untrusted payloads and never raises: unexpected shapes rea
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -75,7 +75,7 @@ def answered_request(ctx: CheckContext) -> Message | None:
     return None
 
 
-def is_solicited_callback(message: Message, before: list[Message]) -> bool:
+def is_solicited_callback(message: Message, before: Sequence[Message]) -> bool:
     """A callback whose message_id matches a request of its pair sent before it."""
     if not message.is_callback or not message.message_id:
         return False
@@ -170,7 +170,7 @@ def str_values(values: Iterator[Any] | Collection[Any]) -> set[str]:
     return {v for v in values if isinstance(v, str)}
 
 
-def journey_messages(messages: list[Message]) -> Iterator[Message]:
+def journey_messages(messages: Iterable[Message]) -> Iterator[Message]:
     """Messages of the Retail/logistics journey (discovery and order), skipping IGM/RSF."""
     return (m for m in messages if m.action in JOURNEY_ACTIONS)
 

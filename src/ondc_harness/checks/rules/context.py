@@ -27,7 +27,6 @@ from ondc_harness.checks.rules._common import (
     UNSOLICITED_CALLBACKS,
     answered_request,
     ctx_str,
-    earlier,
     is_solicited_callback,
     is_strict_timestamp,
     journey_messages,
@@ -149,7 +148,7 @@ def transaction_constant(ctx: CheckContext) -> Iterator[Violation]:
     txn = ctx.message.transaction_id
     if not txn:
         return
-    first = next((m for m in earlier(ctx) if m.action in ORDER_ACTIONS and m.transaction_id),
+    first = next((m for m in ctx.earlier if m.action in ORDER_ACTIONS and m.transaction_id),
                  None)
     if first is not None and first.transaction_id != txn:
         yield Violation(_here("transaction_id"),
@@ -206,7 +205,7 @@ def callback_message_id(ctx: CheckContext) -> Iterator[Violation]:
     if answered_request(ctx) is not None:
         return
     wanted = request_action_for(message.action)
-    requests = [m for m in earlier(ctx) if m.action == wanted]
+    requests = [m for m in ctx.earlier if m.action == wanted]
     if message.action == "on_search" and any(_incremental(m) for m in requests):
         return
     if requests:
@@ -223,7 +222,7 @@ def request_message_id_unique(ctx: CheckContext) -> Iterator[Violation]:
     message = ctx.message
     if message.is_callback or not message.message_id or not message.action:
         return
-    for before in earlier(ctx):
+    for before in ctx.earlier:
         if not before.is_callback and before.action and before.message_id == message.message_id:
             yield Violation(_here("message_id"),
                             f"message_id was already used by an earlier {before.action}",
@@ -304,7 +303,7 @@ def request_after_previous_callback(ctx: CheckContext) -> Iterator[Violation]:
     message = ctx.message
     if message.is_callback or message.action not in JOURNEY_ACTIONS:
         return
-    before = earlier(ctx)
+    before = ctx.earlier
     previous = next((m for m in reversed(before) if m.action in JOURNEY_ACTIONS
                      and is_solicited_callback(m, before)), None)
     if previous is None:
@@ -436,7 +435,7 @@ def bap_consistent(ctx: CheckContext) -> Iterator[Violation]:
     if ctx.message.action not in JOURNEY_ACTIONS:
         return
     txn = ctx.message.transaction_id
-    before = [m for m in journey_messages(earlier(ctx))
+    before = [m for m in journey_messages(ctx.earlier)
               if not txn or not m.transaction_id or m.transaction_id == txn]
     for key in ("bap_id", "bap_uri"):
         mine = ctx_str(ctx.message, key)
@@ -451,7 +450,7 @@ def bap_consistent(ctx: CheckContext) -> Iterator[Violation]:
       actions=sorted(ORDER_ACTIONS))
 def bpp_consistent(ctx: CheckContext) -> Iterator[Violation]:
     """Discovery may hear from many sellers; an order is with one."""
-    before = [m for m in earlier(ctx) if m.action in ORDER_ACTIONS]
+    before = [m for m in ctx.earlier if m.action in ORDER_ACTIONS]
     for key in ("bpp_id", "bpp_uri"):
         mine = ctx_str(ctx.message, key)
         first = _first_with(before, key)
@@ -484,7 +483,7 @@ def domain_consistent(ctx: CheckContext) -> Iterator[Violation]:
     """The domain selects the category rules, schemas and registry entries of the order."""
     if ctx.message.action not in JOURNEY_ACTIONS or not ctx.message.domain:
         return
-    first = _first_with(list(journey_messages(earlier(ctx))), "domain")
+    first = _first_with(list(journey_messages(ctx.earlier)), "domain")
     if first is not None and first.domain != ctx.message.domain:
         yield Violation(_here("domain"), f"domain differs from the one in {first.action}",
                         expected=first.domain, actual=ctx.message.domain)
@@ -560,7 +559,7 @@ def version_consistent(ctx: CheckContext) -> Iterator[Violation]:
     in enums and required fields)."""
     if ctx.message.action not in JOURNEY_ACTIONS or not ctx.message.version:
         return
-    first = next((m for m in journey_messages(earlier(ctx)) if m.version), None)
+    first = next((m for m in journey_messages(ctx.earlier) if m.version), None)
     if first is not None and first.version != ctx.message.version:
         key = "core_version" if "core_version" in ctx.message.context else "version"
         yield Violation(_here(key), f"version differs from the one in {first.action}",
