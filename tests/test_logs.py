@@ -303,3 +303,26 @@ def test_check_path_pauses_the_cycle_collector_per_folder_and_restores_it(
         assert not gc.isenabled()  # a caller's choice is kept
     finally:
         gc.enable()
+
+
+def test_a_file_too_large_is_skipped_with_its_size(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from ondc_harness import logs
+
+    (tmp_path / "on_search.json").write_text(json.dumps(_payload("on_search",
+                                                                 "2024-01-01T00:00:00Z")))
+    size = (tmp_path / "on_search.json").stat().st_size
+    monkeypatch.setattr(logs, "MAX_FILE_BYTES", size - 1)
+    result = load_flows(tmp_path)
+    assert [(s.file, s.reason) for s in result.skipped] == [
+        (str(tmp_path / "on_search.json"), f"too large ({size} bytes)")]
+    assert not [m for f in result.flows for m in f.messages]
+
+
+def test_an_unreadable_file_is_skipped_with_the_reason(tmp_path: Path) -> None:
+    (tmp_path / "on_select.json").symlink_to(tmp_path / "gone.json")  # a dangling link
+    (tmp_path / "search.json").write_text(json.dumps(_payload("search", "2024-01-01T00:00:00Z")))
+    result = load_flows(tmp_path)
+    assert [(s.file, s.reason) for s in result.skipped] == [
+        (str(tmp_path / "on_select.json"), "unreadable: No such file or directory")]
+    assert [m.action for f in result.flows for m in f.messages] == ["search"]
