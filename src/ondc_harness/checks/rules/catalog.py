@@ -19,7 +19,7 @@ from typing import Any
 from ondc_harness.checks.access import items_of
 from ondc_harness.checks.catalog import CheckContext, rule
 from ondc_harness.checks.findings import Severity, Violation, json_path
-from ondc_harness.checks.rules._common import RETAIL, member, numeric, str_values
+from ondc_harness.checks.rules._common import RETAIL, member, str_values
 
 _R = "RULES-REFERENCE.md"
 _FLOW = "automation-1.2.5/RET11-1.2.5/flows/F&B/FULL_CATALOG.yaml"
@@ -107,25 +107,28 @@ def unique_ids(ctx: CheckContext) -> Iterator[Violation]:
       Severity.CRITICAL, spec=f"{_R} on_search (item price > 0 and ≤ maximum_value); {_FLOW} "
       "(customisations at 0.00)", actions=["on_search"], domains=RETAIL)
 def item_price(ctx: CheckContext) -> Iterator[Violation]:
-    """The catalogue price is what select is quoted against; junk here is junk in every quote."""
-    for p, provider in _providers(ctx):
-        for i, item in items_of(provider.get("items")):
-            price = item.get("price")
-            if not isinstance(price, dict) or "value" not in price:
-                continue
-            value = numeric(price["value"])
-            if value is None or value < 0:
-                yield Violation(_path(p, "items", i, "price", "value"),
-                                f"price of item {item.get('id')!r} is not a non-negative number",
-                                expected="a decimal string like \"265.00\"",
-                                actual=price["value"])
-                continue
-            ceiling = numeric(price.get("maximum_value"))
-            if ceiling is not None and value > ceiling:
-                yield Violation(_path(p, "items", i, "price", "value"),
-                                f"price of item {item.get('id')!r} exceeds its maximum_value "
-                                f"{price['maximum_value']}", expected=f"≤ {price['maximum_value']}",
-                                actual=price["value"])
+    """The catalogue price is what select is quoted against; junk here is junk in every quote.
+
+    Reads the prices parsed once per message by the shared catalogue view (imported here, not
+    at the top: importing discovery first would register its rules before this module's)."""
+    from ondc_harness.checks.rules.discovery import catalogue
+
+    for it in catalogue(ctx.payload).items:
+        price = it.price
+        if "value" not in price:
+            continue
+        value = it.value
+        if value is None or value < 0:
+            yield Violation(_path(it.p, "items", it.i, "price", "value"),
+                            f"price of item {it.item.get('id')!r} is not a non-negative number",
+                            expected="a decimal string like \"265.00\"", actual=price["value"])
+            continue
+        ceiling = it.maximum
+        if ceiling is not None and value > ceiling:
+            yield Violation(_path(it.p, "items", it.i, "price", "value"),
+                            f"price of item {it.item.get('id')!r} exceeds its maximum_value "
+                            f"{price['maximum_value']}", expected=f"≤ {price['maximum_value']}",
+                            actual=price["value"])
 
 
 @rule("RET-CAT-085", "Provider category ids (custom menus, customisation and variant groups) are "

@@ -761,19 +761,38 @@ def descriptor_names(ctx: CheckContext) -> Iterator[Violation]:
 
 
 def _descriptors(payload: Any) -> Iterator[tuple[tuple[str | int, ...], dict[str, Any]]]:
-    """Every descriptor of the catalogue with its path parts relative to ``message.catalog``
-    (built as they are met: only a bad descriptor needs its path)."""
+    """Every descriptor of the catalogue whose symbol or images are not all http(s) URLs
+    (:func:`_urls_ok`), with its path parts relative to ``message.catalog`` (built only for
+    such a descriptor: nearly all are fine)."""
     descriptor = get(payload, "message", "catalog", "bpp/descriptor")
-    if isinstance(descriptor, dict):
+    if isinstance(descriptor, dict) and not _urls_ok(descriptor):
         yield ("bpp/descriptor",), descriptor
     for p, provider in providers(payload):
-        if isinstance(provider.get("descriptor"), dict):
-            yield (PROVIDERS, p, "descriptor"), provider["descriptor"]
+        descriptor = provider.get("descriptor")
+        if isinstance(descriptor, dict) and not _urls_ok(descriptor):
+            yield (PROVIDERS, p, "descriptor"), descriptor
         for key in ("categories", "items", "offers"):
-            for i, element in items_of(provider, key):
-                descriptor = element.get("descriptor")
-                if isinstance(descriptor, dict):
-                    yield (PROVIDERS, p, key, i, "descriptor"), descriptor
+            elements = provider.get(key)
+            if not isinstance(elements, list):
+                continue
+            for i, element in enumerate(elements):
+                if isinstance(element, dict):
+                    descriptor = element.get("descriptor")
+                    if isinstance(descriptor, dict) and not _urls_ok(descriptor):
+                        yield (PROVIDERS, p, key, i, "descriptor"), descriptor
+
+
+def _urls_ok(descriptor: dict[str, Any]) -> bool:
+    """Whether a descriptor's symbol (when given) and images are all http(s) URLs."""
+    symbol = descriptor.get("symbol", MISSING)
+    if symbol is not MISSING and not (isinstance(symbol, str) and _URL.match(symbol)):
+        return False
+    images = descriptor.get("images")
+    if isinstance(images, list):
+        for image in images:
+            if not (isinstance(image, str) and _URL.match(image)):
+                return False
+    return True
 
 
 @rule("RET-CAT-022", "Descriptor symbol and images are http(s) URLs", Severity.MINOR,
@@ -1511,22 +1530,27 @@ def quantity_counts(ctx: CheckContext) -> Iterator[Violation]:
     """available 0/99 says out of/in stock; maximum caps the order; "many" says neither.  An
     out-of-stock item (available 0) may give maximum 0 too (a common, harmless convention)."""
     for it in _items(ctx):
-        p, i, item = it.p, it.i, it.item
-        quantity = item.get("quantity")
+        quantity = it.item.get("quantity")
         if not isinstance(quantity, dict):
             continue
         available = _count_of(quantity, "available")
-        out_of_stock = _int_of(available) == 0
-        for key, value, positive in (("available", available, False),
-                                     ("maximum", _count_of(quantity, "maximum"),
-                                      not out_of_stock)):
-            if value is MISSING:
-                continue
-            number = _int_of(value)
-            if number is None or (positive and number == 0):
-                yield Violation(ppath(p, "items", i, "quantity", key, "count"),
-                                f"{key} count is not a{' positive' if positive else ''} "
-                                "integer", expected="like \"99\"", actual=value)
+        number = None if available is MISSING else _int_of(available)
+        if available is not MISSING and number is None:
+            yield _bad_count(it, "available", False, available)
+        maximum = _count_of(quantity, "maximum")
+        if maximum is MISSING:
+            continue
+        positive = number != 0  # an out-of-stock item may give maximum 0
+        most = _int_of(maximum)
+        if most is None or (positive and most == 0):
+            yield _bad_count(it, "maximum", positive, maximum)
+
+
+def _bad_count(it: CatalogueItem, key: str, positive: bool, value: Any) -> Violation:
+    """RET-CAT-051's finding for ``quantity[key].count`` (built only for a bad count)."""
+    return Violation(ppath(it.p, "items", it.i, "quantity", key, "count"),
+                     f"{key} count is not a{' positive' if positive else ''} integer",
+                     expected="like \"99\"", actual=value)
 
 
 _UNITS: Final = frozenset({"unit", "dozen", "gram", "kilogram", "tonne", "litre", "millilitre"})
