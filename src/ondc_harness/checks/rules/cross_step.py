@@ -107,10 +107,45 @@ def diff_paths(old: Any, new: Any, *, ignore: Iterable[str] = (), base: str = "$
     if identical(old, new):
         return []
     regexes = [rf"\['{re.escape(key)}'\]" for key in ignore]
-    changes = _deep_diff(old, new, base=base, exclude_regex_paths=regexes or None)
+    changes = _deep_diff(old, _reusing_unchanged(old, new), base=base,
+                         exclude_regex_paths=regexes or None)
     if amounts_as_numbers:
         changes = [c for c in changes if not _same_amount(c)]
     return changes
+
+
+def _reusing_unchanged(old: Any, new: Any) -> Any:
+    """``new`` with every value that is unchanged since ``old`` replaced by ``old``'s object.
+
+    deepdiff walks every node of both sides (over a millisecond for a linked order of a few
+    hundred bytes) but skips a value whose two sides are the same object.  Only values equal
+    to the other side, types included (:func:`identical`, and ``==`` so a NaN, which deepdiff
+    reports unless it is the same object, keeps its own), are replaced: the keys, types and
+    contents deepdiff compares are unchanged, so it reports the same changes, with the same
+    values.  The objects are rebuilt where needed; neither side is modified.
+    """
+    if type(old) is dict and type(new) is dict:
+        out: dict[str, Any] = {}
+        for key, value in new.items():
+            before = old.get(key, _ABSENT)
+            if before is _ABSENT or before is value:
+                out[key] = value
+            elif identical(before, value) and before == value:
+                out[key] = before
+            else:
+                out[key] = _reusing_unchanged(before, value)
+        return out
+    if type(old) is list and type(new) is list:
+        items = list(new)
+        for index, (before, value) in enumerate(zip(old, new, strict=False)):
+            if before is value:
+                continue
+            if identical(before, value) and before == value:
+                items[index] = before
+            else:
+                items[index] = _reusing_unchanged(before, value)
+        return items
+    return new
 
 
 Key = Hashable
