@@ -605,13 +605,14 @@ _STORE_SOURCES: Final = ("on_select", "on_init", "on_confirm", "on_status")
 def _store(fulfillment: dict[str, Any]) -> dict[str, Any] | None:
     """What identifies the store a fulfillment starts from: location id, gps, address and the
     store's name (``start.location.descriptor.name``); ``None`` without a start location."""
-    location = get(fulfillment, "start", "location")
+    start = fulfillment.get("start")
+    location = start.get("location") if isinstance(start, dict) else None
     if not isinstance(location, dict):
         return None
     out: dict[str, Any] = {k: location[k] for k in ("id", "gps", "address") if k in location}
-    name = get(location, "descriptor", "name")
-    if name is not MISSING:
-        out["descriptor"] = {"name": name}
+    descriptor = location.get("descriptor")
+    if isinstance(descriptor, dict) and "name" in descriptor:
+        out["descriptor"] = {"name": descriptor["name"]}
     return out
 
 
@@ -634,10 +635,17 @@ def _stores(order: dict[str, Any]) -> dict[str, tuple[int, dict[str, Any]]]:
     """Fulfillment id → (index, store) for the fulfillments that name a start location (once
     per flow: each message's stores are compared with those of the messages after it)."""
     out: dict[str, tuple[int, dict[str, Any]]] = {}
-    for index, fulfillment in items_of(order, "fulfillments"):
-        fid, store = fulfillment.get("id"), _store(fulfillment)
-        if isinstance(fid, str) and store is not None and fid not in out:
-            out[fid] = (index, store)
+    fulfillments = order.get("fulfillments")
+    if not isinstance(fulfillments, list):
+        return out
+    for index, fulfillment in enumerate(fulfillments):
+        if not isinstance(fulfillment, dict):
+            continue
+        fid = fulfillment.get("id")
+        if isinstance(fid, str) and fid not in out:
+            store = _store(fulfillment)
+            if store is not None:
+                out[fid] = (index, store)
     return out
 
 
@@ -687,10 +695,11 @@ def same_store_location(ctx: CheckContext) -> Iterator[Violation]:
             before = _stores(order_of(message.payload)).get(fid)
             if before is None:
                 continue
-            old_fields, new_fields = _shared_fields(before[1], store)
-            changes = [c for c in diff_paths(
-                old_fields, new_fields,
-                base=_order_path("fulfillments", index, "start", "location"))
-                if c.kind == "changed" and not _same_gps(c)]
-            yield from _violations(changes, f"store of fulfillment {fid!r}", message.action)
+            if not identical(before[1], store):  # the usual store is unchanged: nothing to cut
+                old_fields, new_fields = _shared_fields(before[1], store)
+                changes = [c for c in diff_paths(
+                    old_fields, new_fields,
+                    base=_order_path("fulfillments", index, "start", "location"))
+                    if c.kind == "changed" and not _same_gps(c)]
+                yield from _violations(changes, f"store of fulfillment {fid!r}", message.action)
             break
