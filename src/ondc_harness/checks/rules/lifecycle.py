@@ -180,8 +180,10 @@ def quote_trail_reconciles(ctx: CheckContext) -> Iterator[Violation]:
     order = order_of(ctx.payload)
     base = numeric(get(order_of(confirmed.payload), "quote", "price", "value"))
     total = numeric(get(order, "quote", "price", "value"))
+    if base is None or total is None:
+        return  # an unreadable amount is RET-QUOTE-003's finding (the trail need not be read)
     trail = _trail_values(order)
-    if base is None or total is None or any(value is None for value in trail):
+    if any(value is None for value in trail):
         return  # an unreadable amount is RET-QUOTE-003's finding
     expected = base + sum((value for value in trail if value is not None), Decimal(0))
     if abs(expected - total) > TOLERANCE:

@@ -270,6 +270,16 @@ Entries = tuple[tuple[int, dict[str, Any]], ...]
 """(index, object) of the objects of a list."""
 
 
+def _breakup(order: dict[str, Any]) -> list[dict[str, Any]]:
+    """The objects of ``order.quote.breakup`` (read directly: the Report's line views walk it
+    for every order checked)."""
+    quote = order.get("quote")
+    breakup = quote.get("breakup") if isinstance(quote, dict) else None
+    if not isinstance(breakup, list):
+        return []
+    return [line for line in breakup if isinstance(line, dict)]
+
+
 class Report:
     """One payload's order as the rules of this module read it, each part read on first use.
 
@@ -310,7 +320,12 @@ class Report:
     @cached_property
     def settlements(self) -> Entries:
         """(index, entry) of the objects of ``payment['@ondc/org/settlement_details']``."""
-        return tuple(items_of(self.order, "payment", "@ondc/org/settlement_details"))
+        payment = self.order.get("payment")
+        details = payment.get("@ondc/org/settlement_details") if isinstance(payment, dict) \
+            else None
+        if not isinstance(details, list):
+            return ()
+        return tuple((i, s) for i, s in enumerate(details) if isinstance(s, dict))
 
     @cached_property
     def refunds(self) -> Entries:
@@ -334,8 +349,9 @@ class Report:
     def line_values(self) -> dict[tuple[str, str], Decimal] | None:
         """(title_type, item_id) → Σ breakup price; ``None`` when an amount is not a number."""
         out: dict[tuple[str, str], Decimal] = {}
-        for _, line in items_of(self.order, "quote", "breakup"):
-            value = numeric(get(line, "price", "value"))
+        for line in _breakup(self.order):
+            price = line.get("price")
+            value = numeric(price.get("value", MISSING) if isinstance(price, dict) else MISSING)
             if value is None:
                 return None
             key = (str(line.get("@ondc/org/title_type")), str(line.get("@ondc/org/item_id")))
@@ -346,7 +362,7 @@ class Report:
     def breakup_ids(self) -> frozenset[str]:
         """The ``@ondc/org/item_id`` strings of the order's quote.breakup."""
         return frozenset(str_values(line.get("@ondc/org/item_id")
-                                    for _, line in items_of(self.order, "quote", "breakup")))
+                                    for line in _breakup(self.order)))
 
     @property
     def forward_state(self) -> str | None:
@@ -1824,19 +1840,23 @@ def state_time_not_future(ctx: CheckContext) -> Iterator[Violation]:
       actions=list(AFTER_CONFIRM), domains=RETAIL)
 def order_updated_monotonic(ctx: CheckContext) -> Iterator[Violation]:
     """The buyer app keeps the newest version of the order by this time."""
-    value = get(order_of(ctx.payload), "updated_at")
-    if parse_timestamp(value) is None:
+    value = order_of(ctx.payload).get("updated_at")
+    now = parse_timestamp(value)
+    if now is None:
         return
-    path = _order_path("updated_at")
-    if _before_or_same(value, ctx.message.timestamp) is False:
-        yield Violation(path, "order.updated_at is later than the message",
+    stamp = parse_timestamp(ctx.message.timestamp)
+    if stamp is not None and now > stamp:
+        yield Violation(_order_path("updated_at"), "order.updated_at is later than the message",
                         expected=f"<= {ctx.message.timestamp}", actual=value)
         return
     previous = _previous_order(ctx)
-    before = get(previous[1].order, "updated_at") if previous is not None else MISSING
-    if previous is not None and _before_or_same(before, value) is False:
-        yield Violation(path, f"order.updated_at is earlier than in the {previous[0].action} "
-                        "before it", expected=f">= {before}", actual=value)
+    if previous is None:
+        return
+    before = previous[1].order.get("updated_at", MISSING)
+    then = parse_timestamp(before)
+    if then is not None and then > now:
+        yield Violation(_order_path("updated_at"), f"order.updated_at is earlier than in the "
+                        f"{previous[0].action} before it", expected=f">= {before}", actual=value)
 
 
 def _delivered(report: Report) -> bool:
@@ -1947,9 +1967,13 @@ def order_state_follows_fulfillment(ctx: CheckContext) -> Iterator[Violation]:
         return
     confirmed = _confirmed(ctx)
     original = confirmed.fulfillment_ids if confirmed else None
-    forward = [f.state for f in report.fulfillments if _seller_handled(f)
-               and (original is None or member(f.id, original))]
-    live = [s for s in forward if s is not None and s != CANCELLED]
+    live: list[str] = []  # states of the seller's confirmed forward fulfillments, one loop
+    for f in report.fulfillments:
+        code = f.state
+        if code is None or code == CANCELLED or not _seller_handled(f):
+            continue
+        if original is None or member(f.id, original):
+            live.append(code)
     if not live:
         return
     if all(s == "Order-delivered" for s in live):

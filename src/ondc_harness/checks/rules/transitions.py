@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from types import MappingProxyType
 from typing import Any, Final, NamedTuple
 
-from ondc_harness.checks.access import get_str, items_of, tag_value
+from ondc_harness.checks.access import items_of, tag_value
 from ondc_harness.checks.catalog import CheckContext, rule
 from ondc_harness.checks.findings import Severity, Violation, json_path
 from ondc_harness.checks.rules._common import RETAIL, order_of
@@ -37,13 +37,21 @@ _STATES: Final = MappingProxyType({kind: states_of(kind) for kind in FULFILLMENT
 
 
 def _kind(fulfillment: dict[str, Any]) -> str | None:
-    return fulfillment_kind(fulfillment.get("type"),
-                            tag_value(fulfillment.get("tags"), "routing", "type"))
+    """The fulfillment's table kind; the routing tag is read only for a Delivery (the one type
+    whose kind it decides)."""
+    kind = fulfillment.get("type")
+    if kind != "Delivery":
+        return fulfillment_kind(kind)
+    return fulfillment_kind(kind, tag_value(fulfillment.get("tags"), "routing", "type"))
 
 
 def _code(fulfillment: dict[str, Any]) -> str | None:
-    code = get_str(fulfillment, "state", "descriptor", "code")
-    return None if code is None or code in PRE_ORDER_STATES else code
+    """``state.descriptor.code`` when a post-order state (read directly: every fulfillment of
+    every post-order message)."""
+    state = fulfillment.get("state")
+    descriptor = state.get("descriptor") if isinstance(state, dict) else None
+    code = descriptor.get("code") if isinstance(descriptor, dict) else None
+    return None if not isinstance(code, str) or code in PRE_ORDER_STATES else code
 
 
 def _path(index: int) -> str:
