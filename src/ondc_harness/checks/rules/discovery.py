@@ -1213,15 +1213,50 @@ def timing_order(ctx: CheckContext) -> Iterator[Violation]:
 
 def _timing_groups(pv: CatalogueProvider) -> Iterator[tuple[tuple[str | int, ...],
                                                             dict[str, Any]]]:
-    """Timing-like tag groups: provider timing/serviceability, category and item timing."""
+    """Timing-like tag groups with a bad value (not :func:`_timing_ok`): provider
+    timing/serviceability, category and item timing (paths built only for these)."""
     for code in ("timing", "serviceability"):
         for t, group in tag_groups(pv.provider.get("tags"), code):
-            yield ("tags", t), group
+            if not _timing_ok(group):
+                yield ("tags", t), group
     for cv in pv.categories:
         for t, group in cv.tags.get("timing", ()):
-            yield ("categories", cv.c, "tags", t), group
+            if not _timing_ok(group):
+                yield ("categories", cv.c, "tags", t), group
     for it, t, group in pv.walked.get("timing", ()):
-        yield ("items", it.i, "tags", t), group
+        if not _timing_ok(group):
+            yield ("items", it.i, "tags", t), group
+
+
+_TIMING_CODES: Final = frozenset({"day_from", "day_to", "time_from", "time_to"})
+_DAYS: Final = frozenset({"1", "2", "3", "4", "5", "6", "7"})
+
+
+def _timing_ok(group: dict[str, Any]) -> bool:
+    """Whether :func:`_timing_problems` finds nothing in ``group`` (decided without building
+    its entries: nearly every timing group is fine, and a catalogue has one per item)."""
+    values = group.get("list")
+    if not isinstance(values, list):
+        return True
+    found: dict[str, Any] = {}
+    for entry in values:
+        if isinstance(entry, dict):
+            code = entry.get("code")
+            if isinstance(code, str) and code in _TIMING_CODES and code not in found:
+                found[code] = entry.get("value")
+    if not found:
+        return True
+    day_from, day_to = found.get("day_from", MISSING), found.get("day_to", MISSING)
+    for day in (day_from, day_to):
+        if day is not MISSING and not (isinstance(day, str) and day in _DAYS):
+            return False
+    if day_from is not MISSING and day_to is not MISSING and day_to < day_from:
+        return False  # single digits: text order is number order
+    time_from, time_to = found.get("time_from", MISSING), found.get("time_to", MISSING)
+    for time in (time_from, time_to):
+        if time is not MISSING and not (isinstance(time, str) and _HHMM.match(time)):
+            return False
+    return time_from is MISSING or time_to is MISSING or time_to >= time_from
 
 
 @rule("RET-CAT-039", "Timing days are \"1\"…\"7\" with day_to ≥ day_from, times HHMM with "
@@ -1585,7 +1620,7 @@ def unitized_measure(ctx: CheckContext) -> Iterator[Violation]:
             yield Violation(ppath(p, "items", i, "quantity", "unitized", "measure", "unit"),
                             "unit not in enum", expected=sorted(_UNITS), actual=measure["unit"])
         if "value" in measure:
-            number = numeric(measure["value"])
+            number = _amount(measure["value"])
             if number is None or number <= 0:
                 yield Violation(ppath(p, "items", i, "quantity", "unitized", "measure", "value"),
                                 "measure value is not a positive number", expected="like \"1\"",
@@ -1844,8 +1879,16 @@ def veg_nonveg(ctx: CheckContext) -> Iterator[Violation]:
     """The green/brown dot is a legal food marking; a wrong code shows no marking."""
     for pv in catalogue(ctx.payload).providers:
         for it, t, group in pv.walked.get("veg_nonveg", ()):
-            for e, entry in items_of(group.get("list")):
+            values = group.get("list")
+            if not isinstance(values, list):
+                continue
+            for e, entry in enumerate(values):
+                if not isinstance(entry, dict):
+                    continue
                 code, value = entry.get("code"), entry.get("value")
+                if (type(code) is str and code in _VEG_CODES
+                        and type(value) is str and value in _YES_NO):
+                    continue  # the usual entry: no further test
                 if not member(code, _VEG_CODES):
                     yield Violation(f"{ppath(it.p, 'items', it.i, 'tags', t, 'list', e)}.code",
                                     "veg_nonveg code not in enum",
