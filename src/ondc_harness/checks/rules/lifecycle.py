@@ -62,19 +62,30 @@ def _trail_values(order: dict[str, Any]) -> list[Decimal | None]:
     """The amount of every ``value`` entry of every ``quote_trail`` tag of the order's
     fulfillments (``None`` where it is not a number)."""
     out: list[Decimal | None] = []
-    for _, fulfillment in items_of(order, "fulfillments"):
-        tags = fulfillment.get("tags")
+    fulfillments = order.get("fulfillments")
+    if not isinstance(fulfillments, list):
+        return out
+    # plain loops: a Cancel fulfillment carries a dozen trail groups of four entries
+    for fulfillment in fulfillments:
+        tags = fulfillment.get("tags") if isinstance(fulfillment, dict) else None
         if not isinstance(tags, list):
             continue
-        # plain loops: a Cancel fulfillment carries a dozen trail groups of four entries
         for tag in tags:
             if not isinstance(tag, dict) or tag.get("code") != "quote_trail":
                 continue
             entries = tag.get("list")
             if isinstance(entries, list):
-                out.extend(numeric(entry.get("value")) for entry in entries
-                           if isinstance(entry, dict) and entry.get("code") == "value")
+                for entry in entries:
+                    if isinstance(entry, dict) and entry.get("code") == "value":
+                        out.append(numeric(entry.get("value")))
     return out
+
+
+@shared
+def _quote_total(payload: Any) -> Decimal | None:
+    """``message.order.quote.price.value`` as a number: on_confirm's is read by every later
+    report of the flow."""
+    return numeric(get(order_of(payload), "quote", "price", "value"))
 
 
 def _line_key(item: dict[str, Any]) -> tuple[str, str]:
@@ -87,10 +98,20 @@ Units = dict[tuple[str, str], int]
 """Units per order line (:func:`_line_key`); plain dicts, cheaper to make than Counters."""
 
 
+_COUNT_LIMIT: Final = 10 ** 15
+"""Magnitude from which ``numeric`` refuses a number (``_common._HUGE``)."""
+
+
 def _add_units(units: Units, item: dict[str, Any]) -> None:
-    """Count the item's units (a missing or unreadable count adds the line with 0)."""
+    """Count the item's units (a missing or unreadable count adds the line with 0).  A JSON
+    integer count (the usual case) is taken as it is, without a Decimal round trip."""
     key = _line_key(item)
-    units[key] = units.get(key, 0) + int(_count_of(item) or 0)
+    quantity = item.get("quantity")
+    count = quantity.get("count") if isinstance(quantity, dict) else None
+    if type(count) is int and -_COUNT_LIMIT < count < _COUNT_LIMIT:
+        units[key] = units.get(key, 0) + count
+    else:
+        units[key] = units.get(key, 0) + int(_count_of(item) or 0)
 
 
 def _count_of(item: dict[str, Any]) -> Decimal | None:
@@ -132,7 +153,12 @@ def _post_order_ids(order: dict[str, Any]) -> tuple[set[str], set[str]]:
     """Ids of the order's Return fulfillments and of all its Cancel, RTO and Return ones."""
     returns: set[str] = set()
     moved: set[str] = set()
-    for _, fulfillment in items_of(order, "fulfillments"):
+    fulfillments = order.get("fulfillments")
+    if not isinstance(fulfillments, list):
+        return returns, moved
+    for fulfillment in fulfillments:
+        if not isinstance(fulfillment, dict):
+            continue
         kind = fulfillment.get("type")
         if member(kind, _MOVED_TO):
             fid = str(fulfillment.get("id"))
@@ -178,7 +204,7 @@ def quote_trail_reconciles(ctx: CheckContext) -> Iterator[Violation]:
     if confirmed is None:
         return
     order = order_of(ctx.payload)
-    base = numeric(get(order_of(confirmed.payload), "quote", "price", "value"))
+    base = _quote_total(confirmed.payload)
     total = numeric(get(order, "quote", "price", "value"))
     if base is None or total is None:
         return  # an unreadable amount is RET-QUOTE-003's finding (the trail need not be read)
