@@ -20,8 +20,8 @@ from ondc_harness.checks.access import MISSING, get, get_dict, get_str, items_of
 from ondc_harness.checks.catalog import CheckContext, rule
 from ondc_harness.checks.diffing import Change
 from ondc_harness.checks.findings import Severity, Violation, json_path
-from ondc_harness.checks.rules._common import answered_request, earlier, member, order_of
-from ondc_harness.checks.rules.cross_step import diff_keyed, diff_paths
+from ondc_harness.checks.rules._common import answered_request, member, order_of
+from ondc_harness.checks.rules.cross_step import diff_keyed, diff_paths, identical
 from ondc_harness.checks.rules.logistics_common import (
     ATTR11,
     ERRORS,
@@ -38,6 +38,7 @@ from ondc_harness.checks.rules.logistics_common import (
     opath,
     place,
 )
+from ondc_harness.checks.views import shared
 from ondc_harness.message import Message
 
 TITLE_TYPE: Final = "@ondc/org/title_type"
@@ -169,7 +170,7 @@ def same_places(ctx: CheckContext) -> Iterator[Violation]:
         for end in ("start", "end"):
             was, now = place(old.get(end)), place(fulfillment.get(end))
             for key, parts in where.items():
-                if key in was and key in now:
+                if key in was and key in now and not identical(was[key], now[key]):
                     yield from _violations(
                         diff_paths(was[key], now[key],
                                    base=opath("fulfillments", index, end, *parts)),
@@ -329,18 +330,28 @@ def agreed_lines_kept(ctx: CheckContext) -> Iterator[Violation]:
     yield from _violations(changes, "quote line", agreed.action)
 
 
+@shared
+def _event_times(payload: Any) -> tuple[tuple[tuple[str, str], str], ...]:
+    """((fulfillment id, start|end), timestamp) for each text timestamp the payload reports, in
+    order: read once per flow, every later on_status looks back at it."""
+    out: list[tuple[tuple[str, str], str]] = []
+    for _, fulfillment in fulfillments(payload):
+        for end in ("start", "end"):
+            value = get(fulfillment, end, "time", "timestamp")
+            if isinstance(value, str):
+                out.append(((str(fulfillment.get("id")), end), value))
+    return tuple(out)
+
+
 def _first_times(ctx: CheckContext) -> dict[tuple[str, str], tuple[Any, str]]:
     """(fulfillment id, start|end) → (first reported timestamp, action)."""
     out: dict[tuple[str, str], tuple[Any, str]] = {}
-    for message in earlier(ctx):
+    for message in ctx.earlier:
         if message.action not in TAGGED_ORDER_ACTIONS:
             continue
-        for _, fulfillment in fulfillments(message.payload):
-            for end in ("start", "end"):
-                value = get(fulfillment, end, "time", "timestamp")
-                key = (str(fulfillment.get("id")), end)
-                if isinstance(value, str) and key not in out:
-                    out[key] = (value, message.action)
+        for key, value in _event_times(message.payload):
+            if key not in out:
+                out[key] = (value, message.action)
     return out
 
 
@@ -355,8 +366,8 @@ def event_times_kept(ctx: CheckContext) -> Iterator[Violation]:
         for end in ("start", "end"):
             value = get(fulfillment, end, "time", "timestamp")
             seen = first.get((str(fulfillment.get("id")), end))
-            if seen is None or value is MISSING:
-                continue
+            if seen is None or value is MISSING or identical(seen[0], value):
+                continue  # identical: nothing changed, no path to build
             yield from _violations(
                 diff_paths(seen[0], value,
                            base=opath("fulfillments", index, end, "time", "timestamp")),
