@@ -792,6 +792,9 @@ def on_cancel_fulfillment_states(ctx: CheckContext) -> Iterator[Violation]:
 
 # --- quote trail ------------------------------------------------------------------------------
 
+_TRAIL_FIELDS: Final = ("type", "id", "currency", "value")
+
+
 @rule("RET-POST-014", "Each quote_trail tag carries type, id, currency and value",
       Severity.MAJOR, spec=f"{_DSL} on_cancel TAGS_QUOTE_TRAIL (type, id, currency, value); "
       f"{_NOTES}/on_update/on_update_merchant_cancels_customized.yaml [^6]–[^10]",
@@ -799,8 +802,9 @@ def on_cancel_fulfillment_states(ctx: CheckContext) -> Iterator[Violation]:
 def trail_complete(ctx: CheckContext) -> Iterator[Violation]:
     """A trail entry without its line or amount cannot be reconciled."""
     for entry in report_of(ctx.payload).trail:
-        missing = [c for c in ("type", "id", "currency", "value")
-                   if not _filled(entry.group.value(c))]
+        values = entry.group.values  # code → (index, value), read directly: a hot loop
+        missing = [c for c in _TRAIL_FIELDS
+                   if (found := values.get(c)) is None or not _filled(found[1])]
         if missing:
             yield Violation(entry.group.path(), f"quote_trail of fulfillment "
                             f"{entry.fulfillment_id!r} lacks {', '.join(missing)}",
@@ -846,22 +850,35 @@ def trail_refers(ctx: CheckContext) -> Iterator[Violation]:
     entries = report.trail
     if not entries:
         return
+    confirmed = _confirmed(ctx)
+    # Most trails name a breakup line or a fulfillment: the whole id set (items and offers
+    # too) is built only for an id found in neither.
+    lines, fulfillments = report.breakup_ids, report.fulfillment_ids
+    confirmed_lines = confirmed.breakup_ids if confirmed is not None else frozenset()
+    known: set[str] | None = None
+    for entry in entries:
+        value = entry.group.value("id")
+        if not isinstance(value, str) or not value or value in lines or value in fulfillments \
+                or value in confirmed_lines:
+            continue
+        if known is None:
+            known = _known_ids(report, confirmed_lines)
+        if known and value not in known:  # an order without any id is not judged
+            yield Violation(entry.group.path("id"), f"quote_trail names {value!r}, which is "
+                            "neither an item nor a fulfillment of the order",
+                            expected=sorted(known), actual=value)
+
+
+def _known_ids(report: Report, confirmed_lines: frozenset[str]) -> set[str]:
+    """RET-POST-017's ids a quote_trail may name: the order's items, fulfillments and offers,
+    and its (and on_confirm's) breakup lines."""
     order = report.order
     known = {i["id"] for _, i in items_of(order, "items") if isinstance(i.get("id"), str)}
     known |= report.fulfillment_ids
     known |= {o["id"] for _, o in items_of(order, "offers") if isinstance(o.get("id"), str)}
     known |= report.breakup_ids
-    confirmed = _confirmed(ctx)
-    if confirmed is not None:
-        known |= confirmed.breakup_ids
-    if not known:
-        return
-    for entry in entries:
-        value = entry.group.value("id")
-        if isinstance(value, str) and value and value not in known:
-            yield Violation(entry.group.path("id"), f"quote_trail names {value!r}, which is "
-                            "neither an item nor a fulfillment of the order",
-                            expected=sorted(known), actual=value)
+    known |= confirmed_lines
+    return known
 
 
 @rule("RET-POST-018", "quote_trail entries of type item are negative or zero", Severity.MAJOR,
