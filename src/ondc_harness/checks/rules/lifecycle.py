@@ -53,8 +53,9 @@ PART_CANCEL_REASONS: Final = frozenset({"002", "012"})
 
 
 @shared
-def _confirmed(ctx: CheckContext) -> Message | None:
-    """The latest earlier on_confirm (shared by the rules checking one message)."""
+def confirmation(ctx: CheckContext) -> Message | None:
+    """The latest earlier on_confirm (shared by the rules checking one message, here and in
+    :mod:`~ondc_harness.checks.rules.post_order`)."""
     return next((m for m in reversed(ctx.earlier) if m.action == "on_confirm"), None)
 
 
@@ -200,7 +201,7 @@ def cancel_reason_echoed(ctx: CheckContext) -> Iterator[Violation]:
 def quote_trail_reconciles(ctx: CheckContext) -> Iterator[Violation]:
     """The buyer app refunds exactly the trail; a quote that moved without it (or a trail that
     does not add up) is money paid or withheld with no record."""
-    confirmed = _confirmed(ctx)
+    confirmed = confirmation(ctx)
     if confirmed is None:
         return
     order = order_of(ctx.payload)
@@ -232,7 +233,7 @@ def units_conserved(ctx: CheckContext) -> Iterator[Violation]:
     fulfillment, which records what was delivered (the 1.2.5 RETURN_FLOW examples list no
     return lines; the Pramaan mock seller adds them beside the delivered count).
     """
-    confirmed = _confirmed(ctx)
+    confirmed = confirmation(ctx)
     if confirmed is None:
         return
     before = order_of(confirmed.payload)

@@ -71,7 +71,7 @@ from ondc_harness.checks.rules._common import (
     parse_timestamp,
     str_values,
 )
-from ondc_harness.checks.rules._common import latest as _latest
+from ondc_harness.checks.rules.lifecycle import confirmation
 from ondc_harness.checks.views import shared
 from ondc_harness.durations import is_duration, parse_duration
 from ondc_harness.message import Message
@@ -379,7 +379,7 @@ def report_of(payload: Any) -> Report:
 @shared
 def _confirmed(ctx: CheckContext) -> Report | None:
     """The order as on_confirm accepted it (``None`` without an on_confirm order)."""
-    message = _latest(ctx, "on_confirm")
+    message = confirmation(ctx)
     report = report_of(message.payload) if message is not None else None
     return report if report is not None and report.order else None
 
