@@ -363,9 +363,15 @@ def confirm_keeps_quote(ctx: CheckContext) -> Iterator[Violation]:
 
 
 def _item_quantities(order: dict[str, Any]) -> Counter[tuple[str, str]]:
+    """(item id, parent item id) → total count ordered (a count that is not a number: 0)."""
     out: Counter[tuple[str, str]] = Counter()
-    for _, item in items_of(order, "items"):
-        count = numeric(get(item, "quantity", "count"))
+    items = order.get("items")
+    for item in items if isinstance(items, list) else ():
+        if not isinstance(item, dict):
+            continue
+        quantity = item.get("quantity")
+        count = (numeric(quantity["count"])
+                 if isinstance(quantity, dict) and "count" in quantity else None)
         out[(str(item.get("id")), str(item.get("parent_item_id")))] += int(count or 0)
     return out
 

@@ -17,8 +17,15 @@ from typing import Any, Final
 from ondc_harness.checks.access import MISSING, get, items_of, tag_value
 from ondc_harness.checks.catalog import CheckContext, rule
 from ondc_harness.checks.findings import Severity, Violation, json_path
-from ondc_harness.checks.rules._common import RETAIL, latest, order_of
-from ondc_harness.checks.rules.cross_step import change_violations, diff_paths
+from ondc_harness.checks.rules._common import RETAIL
+from ondc_harness.checks.rules.cross_step import (
+    change_violations,
+    diff_paths,
+    identical,
+    latest_of,
+    order_of,
+)
+from ondc_harness.checks.views import shared
 
 _NOTES = "retail-1.2/notes"
 _BUILD = "retail-1.2/openapi/build.yaml"
@@ -32,9 +39,20 @@ def _tags_path(*parts: str | int) -> str:
     return json_path("message", "order", "tags", *parts)
 
 
-def _group(order: dict[str, Any], code: str) -> tuple[int, dict[str, Any]] | None:
-    """The first tag group with this code, and its index in order.tags."""
-    return next(((i, g) for i, g in items_of(order, "tags") if g.get("code") == code), None)
+#: A terms group as the rules read it: (index in order.tags, the group, its :func:`_entries`).
+_Group = tuple[int, dict[str, Any], dict[str, tuple[int, Any]]]
+
+
+@shared
+def _groups(order: dict[str, Any]) -> dict[str, _Group]:
+    """The first tag group of each terms code (:data:`TAX_CODES`) with its entries, read once
+    per flow: on_init's terms are read again at confirm and on_confirm, by several rules."""
+    out: dict[str, _Group] = {}
+    for index, group in items_of(order, "tags"):
+        code = group.get("code")
+        if isinstance(code, str) and code in TAX_CODES and code not in out:
+            out[code] = (index, group, _entries(group))
+    return out
 
 
 def _entries(group: dict[str, Any]) -> dict[str, tuple[int, Any]]:
@@ -49,10 +67,10 @@ def _entries(group: dict[str, Any]) -> dict[str, tuple[int, Any]]:
 
 def _tax_numbers(order: dict[str, Any], group_code: str) -> dict[str, Any] | None:
     """The group's tax numbers (only those present), or ``None`` without the group."""
-    found = _group(order, group_code)
+    found = _groups(order).get(group_code)
     if found is None:
         return None
-    entries = _entries(found[1])
+    entries = found[2]
     return {c: entries[c][1] for c in TAX_CODES[group_code] if c in entries}
 
 
@@ -64,17 +82,18 @@ def _kept(reference: dict[str, Any], current: dict[str, Any], group_code: str,
     old = _tax_numbers(reference, group_code)
     if not old:
         return
-    found = _group(current, group_code)
+    found = _groups(current).get(group_code)
     if found is None:
         yield from change_violations(diff_paths(old, MISSING, base=_tags_path()),
                                      group_code, source)
         return
-    index, group = found
-    entries = _entries(group)
+    index, _, entries = found
     for code, value in old.items():
         if code in entries:
-            base = _tags_path(index, "list", entries[code][0], "value")
             new = entries[code][1]
+            if identical(value, new):
+                continue  # kept: nothing to report, no path to build
+            base = _tags_path(index, "list", entries[code][0], "value")
         else:
             base, new = _tags_path(index, "list"), MISSING
         yield from change_violations(diff_paths(value, new, base=base),
@@ -89,7 +108,7 @@ def _kept(reference: dict[str, Any], current: dict[str, Any], group_code: str,
 def confirm_keeps_seller_tax_numbers(ctx: CheckContext) -> Iterator[Violation]:
     """The buyer app accepts the terms it was offered; a dropped or changed GSTIN is a contract
     on other terms (and the wrong party for TCS/TDS)."""
-    on_init = latest(ctx, "on_init")
+    on_init = latest_of(ctx, "on_init")
     if on_init is not None:
         yield from _kept(order_of(on_init.payload), order_of(ctx.payload), "bpp_terms",
                          "on_init")
@@ -104,17 +123,17 @@ def on_confirm_keeps_tax_numbers(ctx: CheckContext) -> Iterator[Violation]:
     """The invoice and the tax deductions use these numbers; on_confirm is the contract."""
     current = order_of(ctx.payload)
     for group_code, source in (("bpp_terms", "on_init"), ("bap_terms", "confirm")):
-        before = latest(ctx, source)
+        before = latest_of(ctx, source)
         if before is not None:
             yield from _kept(order_of(before.payload), current, group_code, source)
 
 
 def _np_type(ctx: CheckContext, order: dict[str, Any]) -> str | None:
     """bpp_terms np_type of the order, else of the catalogue (on_search bpp/descriptor)."""
-    found = _group(order, "bpp_terms")
-    value = _entries(found[1]).get("np_type", (0, None))[1] if found else None
+    found = _groups(order).get("bpp_terms")
+    value = found[2].get("np_type", (0, None))[1] if found else None
     if not isinstance(value, str):
-        on_search = latest(ctx, "on_search")
+        on_search = latest_of(ctx, "on_search")
         value = tag_value(get(on_search.payload, "message", "catalog", "bpp/descriptor",
                               "tags"), "bpp_terms", "np_type") if on_search else None
     return value.strip().upper() if isinstance(value, str) else None
@@ -131,11 +150,10 @@ def marketplace_is_not_its_provider(ctx: CheckContext) -> Iterator[Violation]:
     """MSN means the seller app sells for other legal entities and collects TCS for them; the
     same PAN on both sides is an inventory seller (ISN) declared as a marketplace."""
     order = order_of(ctx.payload)
-    found = _group(order, "bpp_terms")
+    found = _groups(order).get("bpp_terms")
     if found is None or _np_type(ctx, order) != "MSN":
         return
-    index, group = found
-    entries = _entries(group)
+    index, _, entries = found
     gstin = entries.get("tax_number", (0, None))[1]
     position, pan = entries.get("provider_tax_number", (0, None))
     if not (isinstance(gstin, str) and isinstance(pan, str)) or len(gstin.strip()) != 15:
