@@ -25,7 +25,6 @@ and BUYER_INSTRUCTIONS_AND_ADDRESS_UPDATE_FLOW flows.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, Final
@@ -384,13 +383,27 @@ def return_request_echoed(ctx: CheckContext) -> Iterator[Violation]:
                                 expected=request[key], actual=told.get(key))
 
 
-def _requested(message: Message) -> Counter[str]:
-    """Units per item id, over the items that state a quantity (on_select may omit it)."""
-    wanted: Counter[str] = Counter()
-    for _, item in items_of(order_of(message.payload), "items"):
-        count = numeric(get(item, "quantity", "count"))
-        if count is not None:
-            wanted[str(item.get("id"))] += int(count)
+def _requested(message: Message) -> dict[str, int]:
+    """Units per item id, over the items that state a quantity (on_select may omit it).  Read
+    with plain loops, a JSON integer count as it is."""
+    wanted: dict[str, int] = {}
+    items = order_of(message.payload).get("items")
+    if not isinstance(items, list):
+        return wanted
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        quantity = item.get("quantity")
+        raw = quantity.get("count", MISSING) if isinstance(quantity, dict) else MISSING
+        if type(raw) is int and -_COUNT_LIMIT < raw < _COUNT_LIMIT:
+            count = raw
+        else:
+            number = numeric(raw)
+            if number is None:
+                continue
+            count = int(number)
+        key = str(item.get("id"))
+        wanted[key] = wanted.get(key, 0) + count
     return wanted
 
 
