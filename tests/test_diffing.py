@@ -42,3 +42,37 @@ def test_same_as_names_each_changed_path() -> None:
     assert [(f.rule_id, f.path, f.expected, f.actual) for f in findings] == [
         ("FLOW-SAME-001", "$.message.order.quote.price.value", "10.00", "12.00")]
     assert list(same_as_findings(earlier, earlier, ["order.quote"])) == []
+
+
+# --- the rules' shortcuts around deepdiff (checks/rules/cross_step.py) ---------------------------
+
+SHORTCUT_CASES = [
+    ({"a": 1, "b": {"c": [1, 2, {"d": "x"}]}}, {"a": 1, "b": {"c": [1, 2, {"d": "y"}]}}),
+    ({"a": 1}, {"a": 1.0}),
+    ({"a": 1}, {"a": True}),
+    ({"a": 0.0}, {"a": -0.0}),
+    ({"a": float("nan"), "b": 1}, {"a": float("nan"), "b": 2}),
+    ({"a": {"x": 1, "y": 2, "z": 3}}, {"a": {"x": 1, "w": 9}}),
+    ({"a": {"x": 1}}, {"a": {"p": 1, "q": 2, "r": 3, "s": 4}}),
+    ({"l": [1, 2, 3]}, {"l": [1, 2]}),
+    ({"l": [{"id": 1}, {"id": 2}]}, {"l": [{"id": 2}, {"id": 1}]}),
+    ({"s": "10.00", "t": {"u": None}}, {"s": "10.0", "t": {"u": None}, "v": []}),
+    ([{"a": 1}, "x"], [{"a": 1}, "y", 3]),
+    ({"a": {"b": {"c": 1}}}, {"a": {"b": "flat"}}),
+]
+
+
+def test_the_rules_diff_reports_exactly_what_deepdiff_reports_and_changes_nothing() -> None:
+    """cross_step.diff_paths skips identical values and hands deepdiff the earlier side's
+    objects for unchanged parts: the changes must be deepdiff's own, the inputs untouched."""
+    import copy
+
+    from ondc_harness.checks.rules import cross_step
+
+    for old, new in SHORTCUT_CASES:
+        before_old, before_new = copy.deepcopy(old), copy.deepcopy(new)
+        fast = cross_step.diff_paths(old, new, amounts_as_numbers=False)
+        plain = diff_paths(copy.deepcopy(old), copy.deepcopy(new))
+        assert repr(fast) == repr(plain), (old, new)
+        assert repr((old, new)) == repr((before_old, before_new))
+    assert cross_step.diff_paths({"a": [1, {"b": 2}]}, {"a": [1, {"b": 2}]}) == []
