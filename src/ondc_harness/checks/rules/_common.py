@@ -179,3 +179,18 @@ def ctx_str(message: Message, key: str) -> str | None:
     """A context field when it is a string, else ``None`` (absent or wrong type)."""
     value = message.context.get(key)
     return value if isinstance(value, str) else None
+
+
+def tag_entries(group: Any) -> dict[str, tuple[int, Any]]:
+    """``code → (index, value)`` of a tag group's ``list`` (Retail 1.2 ``{code, list: [{code,
+    value}]}``), the first entry of each code; entries that are not objects or have no string
+    code are skipped."""
+    out: dict[str, tuple[int, Any]] = {}
+    values = group.get("list") if isinstance(group, dict) else None
+    if isinstance(values, list):
+        for index, entry in enumerate(values):
+            if isinstance(entry, dict):
+                code = entry.get("code")
+                if isinstance(code, str) and code not in out:
+                    out[code] = (index, entry.get("value"))
+    return out

@@ -13,7 +13,8 @@ rules stay silent on it instead of repeating one defect many times.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import Any, Final
 
 from ondc_harness.checks.access import MISSING, get, items_of
@@ -68,7 +69,19 @@ _MAY_BE_UNSOLICITED: Final = UNSOLICITED_CALLBACKS | {"on_issue", "on_issue_stat
 _CITY = re.compile(r"^std:\d{2,6}$")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _URL = re.compile(r"^https?://\S+$")
+_SPACE = re.compile(r"\s")
 _RETAIL_VERSIONS: Final = frozenset({"1.2.0", "1.2.5"})
+
+
+@lru_cache(maxsize=1024)  # a flow names the same few participants on every message
+def _looks_like_url(subscriber_id: str) -> bool:
+    """A scheme or whitespace: a URL (or junk), not a subscriber id."""
+    return bool(_SCHEME.match(subscriber_id) or _SPACE.search(subscriber_id))
+
+
+@lru_cache(maxsize=1024)
+def _is_url(uri: str) -> bool:
+    return _URL.match(uri) is not None
 
 
 def _has_context(ctx: CheckContext) -> bool:
@@ -79,7 +92,7 @@ def _here(key: str) -> str:
     return json_path("context", key)
 
 
-def _first_with(messages: list[Message], key: str) -> Message | None:
+def _first_with(messages: Iterable[Message], key: str) -> Message | None:
     for message in messages:
         if ctx_str(message, key):
             return message
@@ -406,8 +419,7 @@ def subscriber_ids(ctx: CheckContext) -> Iterator[Violation]:
     """
     for key in ("bap_id", "bpp_id"):
         value = ctx.message.context.get(key)
-        if isinstance(value, str) and value and (_SCHEME.match(value) or re.search(r"\s",
-                                                                                    value)):
+        if isinstance(value, str) and value and _looks_like_url(value):
             yield Violation(_here(key), f"{key} looks like a URL, not a subscriber id",
                             expected="a subscriber id such as sellerNP.com", actual=value)
 
@@ -418,7 +430,7 @@ def subscriber_uris(ctx: CheckContext) -> Iterator[Violation]:
     """Callbacks are POSTed to ``{bap_uri}/on_…``; anything else is undeliverable."""
     for key in ("bap_uri", "bpp_uri"):
         value = ctx.message.context.get(key)
-        if key in ctx.message.context and not (isinstance(value, str) and _URL.match(value)):
+        if key in ctx.message.context and not (isinstance(value, str) and _is_url(value)):
             yield Violation(_here(key), f"{key} is not an http(s) URL",
                             expected="https://…", actual=value)
 
@@ -483,7 +495,7 @@ def domain_consistent(ctx: CheckContext) -> Iterator[Violation]:
     """The domain selects the category rules, schemas and registry entries of the order."""
     if ctx.message.action not in JOURNEY_ACTIONS or not ctx.message.domain:
         return
-    first = _first_with(list(journey_messages(ctx.earlier)), "domain")
+    first = _first_with(journey_messages(ctx.earlier), "domain")
     if first is not None and first.domain != ctx.message.domain:
         yield Violation(_here("domain"), f"domain differs from the one in {first.action}",
                         expected=first.domain, actual=ctx.message.domain)

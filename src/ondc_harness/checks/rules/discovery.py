@@ -51,6 +51,7 @@ from ondc_harness.checks.rules._common import (
     numeric,
     parse_timestamp,
     str_values,
+    tag_entries,
 )
 from ondc_harness.checks.views import shared
 from ondc_harness.durations import is_duration
@@ -121,15 +122,7 @@ def tag_groups(tags: Any, code: str) -> tuple[Group, ...]:
 
 def entries(group: dict[str, Any]) -> dict[str, tuple[int, Any]]:
     """``code → (index, value)`` of a tag group's list (the first entry of each code)."""
-    out: dict[str, tuple[int, Any]] = {}
-    values = group.get("list") if isinstance(group, dict) else None
-    if isinstance(values, list):
-        for index, entry in enumerate(values):
-            if isinstance(entry, dict):
-                code = entry.get("code")
-                if isinstance(code, str) and code not in out:
-                    out[code] = (index, entry.get("value"))
-    return out
+    return tag_entries(group)
 
 
 def _entry(group: dict[str, Any], code: str) -> tuple[int, Any] | None:

@@ -70,6 +70,7 @@ from ondc_harness.checks.rules._common import (
     order_of,
     parse_timestamp,
     str_values,
+    tag_entries,
 )
 from ondc_harness.checks.rules.lifecycle import confirmation
 from ondc_harness.checks.views import shared
@@ -237,15 +238,7 @@ def _tag_groups(fulfillment: dict[str, Any], index: int) -> dict[str, tuple[TagG
         code = tag.get("code")
         if not isinstance(code, str):
             continue
-        values: dict[str, tuple[int, Any]] = {}
-        entries = tag.get("list")
-        if isinstance(entries, list):
-            for entry_index, entry in enumerate(entries):
-                if isinstance(entry, dict):
-                    key = entry.get("code")
-                    if isinstance(key, str) and key not in values:
-                        values[key] = (entry_index, entry.get("value"))
-        found.setdefault(code, []).append(TagGroup(index, tag_index, values))
+        found.setdefault(code, []).append(TagGroup(index, tag_index, tag_entries(tag)))
     return {code: tuple(groups) for code, groups in found.items()}
 
 
