@@ -55,7 +55,15 @@ def earlier(ctx: CheckContext) -> list[Message]:
 
 def latest(ctx: CheckContext, *actions: str) -> Message | None:
     """The latest earlier message of the flow with one of ``actions``."""
-    return next((m for m in reversed(ctx.earlier) if m.action in actions), None)
+    positions = _last_positions(ctx.earlier)
+    found = max((positions[a] for a in actions if a in positions), default=None)
+    return None if found is None else ctx.earlier[found]
+
+
+@shared
+def _last_positions(messages: tuple[Message, ...]) -> dict[str, int]:
+    """Action → position of its last message in ``messages`` (once per check, not per rule)."""
+    return {message.action: index for index, message in enumerate(messages)}
 
 
 @shared
@@ -156,6 +164,14 @@ def amount_text(value: Decimal) -> str:
 
 def numeric(value: Any) -> Decimal | None:
     """:func:`access.decimal_of`, also refusing magnitudes no amount has (see ``_HUGE``)."""
+    if type(value) is str:  # nearly every ONDC amount and count: parsed once per text
+        return _numeric_text(value)
+    number = decimal_of(value)
+    return number if number is not None and abs(number) < _HUGE else None
+
+
+@lru_cache(maxsize=16384)
+def _numeric_text(value: str) -> Decimal | None:
     number = decimal_of(value)
     return number if number is not None and abs(number) < _HUGE else None
 
