@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any, Final
 
-from ondc_harness.checks.access import decimal_of, get, get_dict, items_of
+from ondc_harness.checks.access import decimal_of, get, items_of
 from ondc_harness.checks.catalog import CheckContext
 from ondc_harness.checks.views import shared
 from ondc_harness.message import Message, request_action_for
@@ -44,8 +44,11 @@ _LENIENT_TS = re.compile(
 
 
 def order_of(payload: Any) -> dict[str, Any]:
-    """``message.order`` when it is an object, else ``{}``."""
-    return get_dict(payload, "message", "order")
+    """``message.order`` when it is an object, else ``{}`` (read directly, not through
+    :func:`access.get`: rules call it on every message, several times each)."""
+    message = payload.get("message") if isinstance(payload, dict) else None
+    order = message.get("order") if isinstance(message, dict) else None
+    return order if isinstance(order, dict) else {}
 
 
 def earlier(ctx: CheckContext) -> list[Message]:

@@ -25,12 +25,13 @@ from ondc_harness.checks.rules._common import (
     RETAIL,
     fulfillment_ids,
     fulfillment_refs,
+    latest,
     member,
     numeric,
+    order_of,
     str_values,
 )
 from ondc_harness.checks.views import shared
-from ondc_harness.message import Message
 
 __all__ = ["Change", "diff_keyed", "diff_paths"]
 
@@ -218,27 +219,6 @@ def _violations(changes: list[Change], what: str, earlier_action: str) -> Iterat
     return change_violations(changes, what, earlier_action)
 
 
-def order_of(payload: Any) -> dict[str, Any]:
-    """``message.order`` when it is an object, else ``{}``: ``_common.order_of`` without the
-    generic path walk (the rules of this module and its neighbours call it on every message,
-    several times each)."""
-    message = payload.get("message") if isinstance(payload, dict) else None
-    order = message.get("order") if isinstance(message, dict) else None
-    return order if isinstance(order, dict) else {}
-
-
-@shared
-def _latest_by_action(messages: tuple[Message, ...]) -> dict[str, Message]:
-    """The last message of each action among ``messages`` (a flow, oldest first)."""
-    return {message.action: message for message in messages}
-
-
-def latest_of(ctx: CheckContext, action: str) -> Message | None:
-    """The latest earlier message of the flow with this ``action`` (``_common.latest`` for one
-    action): the earlier messages are indexed once per check, not rescanned by every rule."""
-    return _latest_by_action(ctx.earlier).get(action)
-
-
 def _order_path(*parts: str | int) -> str:
     return json_path("message", "order", *parts)
 
@@ -321,7 +301,7 @@ _LINE_KEYS: Final = ("@ondc/org/item_id", "@ondc/org/title_type", "@ondc/org/ite
       actions=["on_confirm"], domains=RETAIL)
 def confirm_keeps_items(ctx: CheckContext) -> Iterator[Violation]:
     """The confirmed order must be the order that was priced in on_init."""
-    before = latest_of(ctx, "on_init")
+    before = latest(ctx, "on_init")
     if before is None:
         return
     old, new = order_of(before.payload), order_of(ctx.payload)
@@ -337,7 +317,7 @@ def confirm_keeps_items(ctx: CheckContext) -> Iterator[Violation]:
       domains=RETAIL)
 def confirm_keeps_billing(ctx: CheckContext) -> Iterator[Violation]:
     """Billing names who is invoiced; the invoice must match what the buyer gave."""
-    before = latest_of(ctx, "on_init")
+    before = latest(ctx, "on_init")
     if before is None:
         return
     old, new = order_of(before.payload), order_of(ctx.payload)
@@ -353,7 +333,7 @@ def confirm_keeps_billing(ctx: CheckContext) -> Iterator[Violation]:
       domains=RETAIL)
 def confirm_keeps_quote(ctx: CheckContext) -> Iterator[Violation]:
     """A price changed at confirmation is a price the buyer never accepted."""
-    before = latest_of(ctx, "on_init")
+    before = latest(ctx, "on_init")
     if before is None:
         return
     old, new = order_of(before.payload), order_of(ctx.payload)
@@ -412,7 +392,7 @@ def init_keeps_quote(ctx: CheckContext) -> Iterator[Violation]:
     picked one of several fulfillment options, the lines of the options not picked are not
     expected in on_init, and the total is not compared.
     """
-    on_select, select, init = (latest_of(ctx, a) for a in ("on_select", "select", "init"))
+    on_select, select, init = (latest(ctx, a) for a in ("on_select", "select", "init"))
     if on_select is None or get(on_select.payload, "error") is not MISSING:
         return
     old, new = order_of(on_select.payload), order_of(ctx.payload)
@@ -432,7 +412,7 @@ def init_keeps_quote(ctx: CheckContext) -> Iterator[Violation]:
       spec=f"{_R} on_init (billing as in init)", actions=["on_init"], domains=RETAIL)
 def on_init_keeps_billing(ctx: CheckContext) -> Iterator[Violation]:
     """The seller echoes the buyer's billing; a changed one invoices someone else."""
-    before = latest_of(ctx, "init")
+    before = latest(ctx, "init")
     if before is None:
         return
     old, new = order_of(before.payload), order_of(ctx.payload)
@@ -459,7 +439,7 @@ def _term_projection(term: dict[str, Any]) -> dict[str, Any]:
       actions=["on_confirm"], domains=RETAIL)
 def confirm_keeps_cancellation_terms(ctx: CheckContext) -> Iterator[Violation]:
     """The buyer accepted the fees of on_init; on_confirm cannot change what cancelling costs."""
-    before = latest_of(ctx, "on_init")
+    before = latest(ctx, "on_init")
     if before is None:
         return
     old, new = order_of(before.payload), order_of(ctx.payload)
@@ -493,7 +473,7 @@ def _changed_id(reference: Any, current: Any, parts: tuple[str, ...], what: str,
       actions=sorted(_ORDER_ID_AT), domains=RETAIL)
 def same_order_id(ctx: CheckContext) -> Iterator[Violation]:
     """A status, cancel or update for another order id acts on the wrong order."""
-    confirmed = latest_of(ctx, "on_confirm")
+    confirmed = latest(ctx, "on_confirm")
     if confirmed is None:
         return
     parts = _ORDER_ID_AT[ctx.message.action]
@@ -507,7 +487,7 @@ def same_order_id(ctx: CheckContext) -> Iterator[Violation]:
       domains=RETAIL)
 def confirm_order_id(ctx: CheckContext) -> Iterator[Violation]:
     """The buyer app names the order in confirm; the seller must confirm that order."""
-    confirm = latest_of(ctx, "confirm")
+    confirm = latest(ctx, "confirm")
     if confirm is None:
         return
     yield from _changed_id(order_of(confirm.payload).get("id", MISSING),
@@ -529,7 +509,7 @@ _PROVIDER_ACTIONS: Final = ("on_select", "init", "on_init", "confirm", "on_confi
       spec=f"{_R} on_select/init (provider matches)", actions=_PROVIDER_ACTIONS, domains=RETAIL)
 def same_provider(ctx: CheckContext) -> Iterator[Violation]:
     """An order is placed with one store (provider) of the seller app."""
-    select = latest_of(ctx, "select")
+    select = latest(ctx, "select")
     if select is None:
         return
     yield from _changed_id(_provider_id(order_of(select.payload)),
@@ -542,7 +522,7 @@ def same_provider(ctx: CheckContext) -> Iterator[Violation]:
 def selected_items_only(ctx: CheckContext) -> Iterator[Violation]:
     """The seller quotes what the buyer asked for, not other items."""
     select = next((m for m in reversed(ctx.earlier) if m.action == "select"
-                   and m.message_id == ctx.message.message_id), None) or latest_of(ctx, "select")
+                   and m.message_id == ctx.message.message_id), None) or latest(ctx, "select")
     if select is None:
         return
     wanted = str_values(i.get("id") for _, i in items_of(order_of(select.payload), "items"))

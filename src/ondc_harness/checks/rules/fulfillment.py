@@ -18,8 +18,8 @@ from ondc_harness.checks.rules._common import (
     RETAIL,
     fulfillment_refs,
     member,
+    order_of,
 )
-from ondc_harness.checks.rules.cross_step import order_of
 from ondc_harness.checks.rules.discovery import catalogue_of
 from ondc_harness.checks.views import shared
 from ondc_harness.durations import is_duration, parse_duration

@@ -18,10 +18,12 @@ from ondc_harness.checks.rules._common import (
     RETAIL,
     TOLERANCE,
     amount_text,
+    latest,
     member,
     numeric,
+    order_of,
 )
-from ondc_harness.checks.rules.cross_step import diff_paths, latest_of, order_of
+from ondc_harness.checks.rules.cross_step import diff_paths
 
 _R = "RULES-REFERENCE.md"
 _ATTR = "automation-1.2.5/RET11-1.2.5/attributes/F_B.yaml"
@@ -77,7 +79,7 @@ def paid_amount(ctx: CheckContext) -> Iterator[Violation]:
 def finder_fee_unchanged(ctx: CheckContext) -> Iterator[Violation]:
     """The finder fee is the buyer app's commission, stated in search; the seller may not
     rewrite it later (compared as numbers: "3" and "3.00" are the same fee)."""
-    search = latest_of(ctx, "search")
+    search = latest(ctx, "search")
     if search is None:
         return
     _, offered = _payment_of(search.payload, "search")

@@ -25,9 +25,9 @@ from ondc_harness.checks.rules._common import (
     amount_text,
     member,
     numeric,
+    order_of,
     str_values,
 )
-from ondc_harness.checks.rules.cross_step import order_of
 from ondc_harness.checks.views import shared
 from ondc_harness.durations import is_duration
 

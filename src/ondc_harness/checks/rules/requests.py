@@ -34,8 +34,12 @@ from ondc_harness.checks.rules._common import (
     RETAIL,
     fulfillment_ids,
     member,
+    order_of,
     parse_timestamp,
     str_values,
+)
+from ondc_harness.checks.rules._common import (
+    latest as _latest,
 )
 from ondc_harness.checks.rules.cross_step import (
     Change,
@@ -43,9 +47,7 @@ from ondc_harness.checks.rules.cross_step import (
     change_violations,
     diff_keyed,
     diff_paths,
-    order_of,
 )
-from ondc_harness.checks.rules.cross_step import latest_of as _latest
 from ondc_harness.checks.rules.discovery import (
     ProviderView,
     catalogue_of,

@@ -17,14 +17,8 @@ from typing import Any, Final
 from ondc_harness.checks.access import MISSING, get, items_of, tag_value
 from ondc_harness.checks.catalog import CheckContext, rule
 from ondc_harness.checks.findings import Severity, Violation, json_path
-from ondc_harness.checks.rules._common import RETAIL
-from ondc_harness.checks.rules.cross_step import (
-    change_violations,
-    diff_paths,
-    identical,
-    latest_of,
-    order_of,
-)
+from ondc_harness.checks.rules._common import RETAIL, latest, order_of
+from ondc_harness.checks.rules.cross_step import change_violations, diff_paths, identical
 from ondc_harness.checks.views import shared
 
 _NOTES = "retail-1.2/notes"
@@ -108,7 +102,7 @@ def _kept(reference: dict[str, Any], current: dict[str, Any], group_code: str,
 def confirm_keeps_seller_tax_numbers(ctx: CheckContext) -> Iterator[Violation]:
     """The buyer app accepts the terms it was offered; a dropped or changed GSTIN is a contract
     on other terms (and the wrong party for TCS/TDS)."""
-    on_init = latest_of(ctx, "on_init")
+    on_init = latest(ctx, "on_init")
     if on_init is not None:
         yield from _kept(order_of(on_init.payload), order_of(ctx.payload), "bpp_terms",
                          "on_init")
@@ -123,7 +117,7 @@ def on_confirm_keeps_tax_numbers(ctx: CheckContext) -> Iterator[Violation]:
     """The invoice and the tax deductions use these numbers; on_confirm is the contract."""
     current = order_of(ctx.payload)
     for group_code, source in (("bpp_terms", "on_init"), ("bap_terms", "confirm")):
-        before = latest_of(ctx, source)
+        before = latest(ctx, source)
         if before is not None:
             yield from _kept(order_of(before.payload), current, group_code, source)
 
@@ -133,7 +127,7 @@ def _np_type(ctx: CheckContext, order: dict[str, Any]) -> str | None:
     found = _groups(order).get("bpp_terms")
     value = found[2].get("np_type", (0, None))[1] if found else None
     if not isinstance(value, str):
-        on_search = latest_of(ctx, "on_search")
+        on_search = latest(ctx, "on_search")
         value = tag_value(get(on_search.payload, "message", "catalog", "bpp/descriptor",
                               "tags"), "bpp_terms", "np_type") if on_search else None
     return value.strip().upper() if isinstance(value, str) else None
