@@ -315,8 +315,8 @@ def _item_of(p: int, i: int, item: dict[str, Any],
             custom_group += _ids_in(t, group)
     price = item.get("price")
     if isinstance(price, dict):
-        value = _amount(price["value"]) if "value" in price else None
-        maximum = _amount(price["maximum_value"]) if "maximum_value" in price else None
+        value = numeric(price["value"]) if "value" in price else None
+        maximum = numeric(price["maximum_value"]) if "maximum_value" in price else None
     else:
         price, value, maximum = _NO_PRICE, None, None
     view = CatalogueItem(p, i, item, kind if isinstance(kind, str) else None, custom_group,
@@ -327,18 +327,6 @@ def _item_of(p: int, i: int, item: dict[str, Any],
         else:
             walked[code] = [(view, t, group)]
     return view
-
-
-def _amount(value: Any) -> Decimal | None:
-    """:func:`numeric` of a price, through a cache of the texts (the same prices recur in every
-    on_search of a seller)."""
-    return _amount_text(value) if type(value) is str else numeric(value)
-
-
-@lru_cache(maxsize=16384)
-def _amount_text(value: str) -> Decimal | None:
-    """:func:`numeric` of a string (Decimals are immutable: one answer serves every caller)."""
-    return numeric(value)
 
 
 def _category_of(c: int, category: dict[str, Any]) -> CatalogueCategory:
@@ -1613,7 +1601,7 @@ def unitized_measure(ctx: CheckContext) -> Iterator[Violation]:
             yield Violation(ppath(p, "items", i, "quantity", "unitized", "measure", "unit"),
                             "unit not in enum", expected=sorted(_UNITS), actual=measure["unit"])
         if "value" in measure:
-            number = _amount(measure["value"])
+            number = numeric(measure["value"])
             if number is None or number <= 0:
                 yield Violation(ppath(p, "items", i, "quantity", "unitized", "measure", "value"),
                                 "measure value is not a positive number", expected="like \"1\"",

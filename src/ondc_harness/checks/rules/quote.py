@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any, Final, NamedTuple
 
 from ondc_harness.checks.access import get, get_str, items_of
@@ -75,17 +74,6 @@ def _ids(order: dict[str, Any], key: str) -> set[str]:
     return {e["id"] for e in elements if isinstance(e, dict) and isinstance(e.get("id"), str)}
 
 
-def _number(value: Any) -> Decimal | None:
-    """:func:`numeric`, remembered per distinct text: a flow repeats its amounts in every
-    message, and a quote view parses three per breakup line."""
-    return _number_text(value) if type(value) is str else numeric(value)
-
-
-@lru_cache(maxsize=16384)  # texts only (never 1 vs 1.0 vs True); Decimals are immutable
-def _number_text(text: str) -> Decimal | None:
-    return numeric(text)
-
-
 class _Line(NamedTuple):
     """A breakup line with what the quote rules read of it, amounts parsed once."""
 
@@ -141,10 +129,10 @@ def _quote_of(payload: Any) -> _Quote:
             unit_price = {}
         lines.append(_Line(
             index, line, line.get(TITLE_TYPE), line_price, unit_price,
-            _number(line_price["value"]) if "value" in line_price else None,
-            _number(line_price["offered_value"]) if "offered_value" in line_price else None,
-            _number(unit_price["value"]) if "value" in unit_price else None))
-    return _Quote(order, quote, price, _number(price["value"]) if "value" in price else None,
+            numeric(line_price["value"]) if "value" in line_price else None,
+            numeric(line_price["offered_value"]) if "offered_value" in line_price else None,
+            numeric(unit_price["value"]) if "value" in unit_price else None))
+    return _Quote(order, quote, price, numeric(price["value"]) if "value" in price else None,
                   tuple(lines))
 
 
