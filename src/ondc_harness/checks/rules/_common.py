@@ -179,6 +179,18 @@ def _numeric_text(value: str) -> Decimal | None:
     return number if number is not None and abs(number) < _HUGE else None
 
 
+_HUGE_INT: Final = int(_HUGE)
+
+
+def whole_number(value: Any) -> int | None:
+    """:func:`numeric` truncated to an int (a count); a JSON integer count, the usual case, is
+    taken as it is, without a Decimal round trip."""
+    if type(value) is int and -_HUGE_INT < value < _HUGE_INT:
+        return value
+    number = numeric(value)
+    return None if number is None else int(number)
+
+
 def member(value: Any, allowed: Collection[str]) -> bool:
     """``value in allowed`` for JSON values: a list or object (unhashable) is never a member."""
     return isinstance(value, str) and value in allowed

@@ -40,6 +40,7 @@ from ondc_harness.checks.rules._common import (
     member,
     numeric,
     order_of,
+    whole_number,
 )
 from ondc_harness.checks.views import shared
 from ondc_harness.message import Message
@@ -98,20 +99,12 @@ Units = dict[tuple[str, str], int]
 """Units per order line (:func:`_line_key`); plain dicts, cheaper to make than Counters."""
 
 
-_COUNT_LIMIT: Final = 10 ** 15
-"""Magnitude from which ``numeric`` refuses a number (``_common._HUGE``)."""
-
-
 def _add_units(units: Units, item: dict[str, Any]) -> None:
-    """Count the item's units (a missing or unreadable count adds the line with 0).  A JSON
-    integer count (the usual case) is taken as it is, without a Decimal round trip."""
+    """Count the item's units (a missing or unreadable count adds the line with 0)."""
     key = _line_key(item)
     quantity = item.get("quantity")
     count = quantity.get("count") if isinstance(quantity, dict) else None
-    if type(count) is int and -_COUNT_LIMIT < count < _COUNT_LIMIT:
-        units[key] = units.get(key, 0) + count
-    else:
-        units[key] = units.get(key, 0) + int(_count_of(item) or 0)
+    units[key] = units.get(key, 0) + (whole_number(count) or 0)
 
 
 def _count_of(item: dict[str, Any]) -> Decimal | None:
@@ -384,8 +377,8 @@ def return_request_echoed(ctx: CheckContext) -> Iterator[Violation]:
 
 
 def _requested(message: Message) -> dict[str, int]:
-    """Units per item id, over the items that state a quantity (on_select may omit it).  Read
-    with plain loops, a JSON integer count as it is."""
+    """Units per item id, over the items that state a quantity (on_select may omit it), read
+    with plain loops."""
     wanted: dict[str, int] = {}
     items = order_of(message.payload).get("items")
     if not isinstance(items, list):
@@ -394,14 +387,9 @@ def _requested(message: Message) -> dict[str, int]:
         if not isinstance(item, dict):
             continue
         quantity = item.get("quantity")
-        raw = quantity.get("count", MISSING) if isinstance(quantity, dict) else MISSING
-        if type(raw) is int and -_COUNT_LIMIT < raw < _COUNT_LIMIT:
-            count = raw
-        else:
-            number = numeric(raw)
-            if number is None:
-                continue
-            count = int(number)
+        count = whole_number(quantity.get("count")) if isinstance(quantity, dict) else None
+        if count is None:
+            continue
         key = str(item.get("id"))
         wanted[key] = wanted.get(key, 0) + count
     return wanted
