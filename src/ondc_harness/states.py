@@ -35,6 +35,7 @@ illegal.  The tables are read-only mappings of frozensets, built once at import.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import cache
 from types import MappingProxyType
 from typing import Final
 
@@ -149,6 +150,7 @@ def fulfillment_kind(fulfillment_type: object, routing: object = None) -> str | 
     return None
 
 
+@cache  # the tables are fixed; rules ask for every fulfillment they see
 def states_of(kind: str) -> frozenset[str]:
     """Every state a fulfillment of ``kind`` can be in."""
     table = FULFILLMENT_TRANSITIONS[kind]

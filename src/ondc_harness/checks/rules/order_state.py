@@ -25,11 +25,8 @@ _SELLER_REPORTS: Final = _STATEFUL[1:]
 
 
 def _state(payload: Any) -> Any:
-    """``message.order.state`` (``MISSING`` if absent), read directly: RET-STATE-003 reads it
-    for the earlier messages of the flow too."""
-    message = payload.get("message") if isinstance(payload, dict) else None
-    order = message.get("order") if isinstance(message, dict) else None
-    return order.get("state", MISSING) if isinstance(order, dict) else MISSING
+    """``message.order.state`` (``MISSING`` if absent)."""
+    return order_of(payload).get("state", MISSING)
 
 
 @rule("RET-STATE-001", "order.state is Created, Accepted, In-progress, Completed or Cancelled",

@@ -13,7 +13,6 @@ Pre-order codes (Serviceable/Non-serviceable) are not part of this life and are 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from types import MappingProxyType
 from typing import Any, Final, NamedTuple
 
 from ondc_harness.checks.access import items_of, tag_value
@@ -32,8 +31,6 @@ from ondc_harness.states import (
 
 _R = "RULES-REFERENCE.md"
 _POST_ORDER: Final = ("on_confirm", "on_status", "on_cancel", "on_update")
-_STATES: Final = MappingProxyType({kind: states_of(kind) for kind in FULFILLMENT_TRANSITIONS})
-""":func:`states_of` per kind, built once (the table is immutable)."""
 
 
 def _kind(fulfillment: dict[str, Any]) -> str | None:
@@ -113,9 +110,9 @@ def state_of_kind(ctx: CheckContext) -> Iterator[Violation]:
     for index, _, kind, code in _lives(ctx.payload):
         if kind is None or code is None:
             continue
-        if code not in _STATES[kind]:
+        if code not in states_of(kind):
             yield Violation(_path(index), f"{code} is not a state of a {kind} fulfillment",
-                            expected=sorted(_STATES[kind]), actual=code)
+                            expected=sorted(states_of(kind)), actual=code)
 
 
 @rule("RET-TRANS-002", "A fulfillment moves only along the legal transitions of its type and "
@@ -127,7 +124,7 @@ def legal_move(ctx: CheckContext) -> Iterator[Violation]:
     """A delivered order that is "Packed" again, or an RTO born "RTO-Delivered", misreports
     where the goods are."""
     for index, fid, kind, code in _lives(ctx.payload):
-        if kind is None or code is None or not isinstance(fid, str) or code not in _STATES[kind]:
+        if kind is None or code is None or not isinstance(fid, str) or code not in states_of(kind):
             continue
         previous = _previous_state(ctx, fid, kind)
         if previous is None:
@@ -138,7 +135,7 @@ def legal_move(ctx: CheckContext) -> Iterator[Violation]:
                                 expected=sorted(entry), actual=code)
             continue
         before, action, was = previous
-        if was is None or before not in _STATES[was]:
+        if was is None or before not in states_of(was):
             continue  # no state of its kind: RET-TRANS-001 reported it where it was sent
         if not fulfillment_move_is_legal(kind, before, code):
             allowed = sorted({before} | FULFILLMENT_TRANSITIONS[kind].get(before, frozenset()))
